@@ -1,0 +1,198 @@
+// GEMM driver: blocking, packing and edge tiles. The micro-kernels live in gemm_avx2.c / gemm_avx512.c;
+// this file holds only code that is not ISA-specific, plus a portable 4x8 micro-kernel.
+#include <stdlib.h>
+#include <string.h>
+#include "mlc_gemm.h"
+#include "gemm_internal.h"
+
+typedef struct {
+    size_t mr, nr;  // register tile
+    size_t kc;      // depth of one packed block: Bp sliver (kc x nr) stays in L1
+    size_t mc;      // rows of A packed at once: Ap (mc x kc) stays in L2
+    size_t nc;      // columns of B packed at once: Bp (kc x nc) stays in L2/L3
+    mlc_sgemm_ukernel kernel;
+} gemm_config;
+
+static void ukernel_portable_4x8(size_t kc, const float *ap, const float *bp, float *c, size_t ldc,
+                                 float alpha, float beta) {
+    float acc[4][8] = {{0}};
+    for (size_t p = 0; p < kc; p++) {
+        for (int i = 0; i < 4; i++) {
+            float av = ap[p * 4 + i];
+            for (int j = 0; j < 8; j++) acc[i][j] += av * bp[p * 8 + j];
+        }
+    }
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 8; j++)
+            c[i * ldc + j] = beta == 0.0f ? alpha * acc[i][j] : alpha * acc[i][j] + beta * c[i * ldc + j];
+}
+
+// Block sizes: kc*nr*4 bytes of Bp (32 KiB at 256x32) per micro-panel, mc*kc*4 of Ap (<= 192 KiB).
+// Chosen with Benchmarks/GEMMBench (`GEMMBench --tune`) on this machine; see README "GEMM".
+static gemm_config config_for(mlc_isa isa) {
+    gemm_config cfg;
+    switch (isa) {
+#if defined(__x86_64__)
+    case MLC_ISA_AVX512:
+        cfg = (gemm_config){12, 32, 256, 192, 2048, mlc_sgemm_ukernel_avx512_12x32};
+        break;
+    case MLC_ISA_AVX2:
+        cfg = (gemm_config){6, 16, 256, 120, 2048, mlc_sgemm_ukernel_avx2_6x16};
+        break;
+#endif
+    default:
+        cfg = (gemm_config){4, 8, 256, 128, 1024, ukernel_portable_4x8};
+        break;
+    }
+    return cfg;
+}
+
+void mlc_sgemm_tile(mlc_isa isa, size_t *mr, size_t *nr) {
+    gemm_config cfg = config_for(isa);
+    *mr = cfg.mr;
+    *nr = cfg.nr;
+}
+
+static inline size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
+static inline size_t round_up(size_t a, size_t b) { return (a + b - 1) / b * b; }
+
+// Ap: for each group of mr rows, kc x mr values, p-major; rows past mc are zero.
+static void pack_a(const float *a, size_t lda, int trans, size_t i0, size_t mc, size_t p0, size_t kc,
+                   size_t mr, float *ap) {
+    for (size_t ir = 0; ir < mc; ir += mr) {
+        size_t rows = min_sz(mr, mc - ir);
+        if (trans) {  // A stored k x m: row p of storage holds op(A)[., p] contiguously
+            for (size_t p = 0; p < kc; p++) {
+                const float *src = a + (p0 + p) * lda + i0 + ir;
+                float *dst = ap + p * mr;
+                for (size_t r = 0; r < rows; r++) dst[r] = src[r];
+                for (size_t r = rows; r < mr; r++) dst[r] = 0.0f;
+            }
+        } else {
+            for (size_t r = 0; r < rows; r++) {
+                const float *src = a + (i0 + ir + r) * lda + p0;
+                for (size_t p = 0; p < kc; p++) ap[p * mr + r] = src[p];
+            }
+            for (size_t r = rows; r < mr; r++)
+                for (size_t p = 0; p < kc; p++) ap[p * mr + r] = 0.0f;
+        }
+        ap += kc * mr;
+    }
+}
+
+// Bp: for each group of nr columns, kc x nr values, p-major; columns past nc are zero.
+static void pack_b(const float *b, size_t ldb, int trans, size_t p0, size_t kc, size_t j0, size_t nc,
+                   size_t nr, float *bp) {
+    for (size_t jr = 0; jr < nc; jr += nr) {
+        size_t cols = min_sz(nr, nc - jr);
+        if (trans) {  // B stored n x k
+            for (size_t col = 0; col < cols; col++) {
+                const float *src = b + (j0 + jr + col) * ldb + p0;
+                for (size_t p = 0; p < kc; p++) bp[p * nr + col] = src[p];
+            }
+            for (size_t col = cols; col < nr; col++)
+                for (size_t p = 0; p < kc; p++) bp[p * nr + col] = 0.0f;
+        } else {
+            for (size_t p = 0; p < kc; p++) {
+                const float *src = b + (p0 + p) * ldb + j0 + jr;
+                float *dst = bp + p * nr;
+                memcpy(dst, src, cols * sizeof(float));
+                for (size_t col = cols; col < nr; col++) dst[col] = 0.0f;
+            }
+        }
+        bp += kc * nr;
+    }
+}
+
+// C = beta * C, with beta == 0 writing zeros (so NaN in C does not survive, as in BLAS).
+static void scale_c(size_t m, size_t n, float beta, float *c, size_t ldc) {
+    if (beta == 1.0f) return;
+    for (size_t i = 0; i < m; i++) {
+        float *row = c + i * ldc;
+        if (beta == 0.0f) memset(row, 0, n * sizeof(float));
+        else for (size_t j = 0; j < n; j++) row[j] *= beta;
+    }
+}
+
+static int gemv_if_vector(mlc_isa isa, int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
+                          const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc) {
+#if defined(__x86_64__)
+    if (isa == MLC_ISA_BASELINE) return 0;
+    int wide = isa == MLC_ISA_AVX512;
+    if (m == 1 && !trans_a && !trans_b) {  // row vector a (contiguous) times B (k x n rows)
+        (wide ? mlc_sgemv_rows_avx512 : mlc_sgemv_rows_avx2)(k, n, alpha, a, b, ldb, beta, c);
+        return 1;
+    }
+    if (m == 1 && !trans_a && trans_b) {   // c[j] = dot(B[j, :], a)
+        (wide ? mlc_sgemv_dots_avx512 : mlc_sgemv_dots_avx2)(n, k, alpha, b, ldb, a, beta, c, 1);
+        return 1;
+    }
+    if (n == 1 && !trans_a && trans_b) {   // c[i] = dot(A[i, :], b), b contiguous (stored 1 x k)
+        (wide ? mlc_sgemv_dots_avx512 : mlc_sgemv_dots_avx2)(m, k, alpha, a, lda, b, beta, c, ldc);
+        return 1;
+    }
+#endif
+    return 0;
+}
+
+int mlc_sgemm(mlc_isa isa, int trans_a, int trans_b, size_t m, size_t n, size_t k,
+              float alpha, const float *a, size_t lda, const float *b, size_t ldb,
+              float beta, float *c, size_t ldc) {
+    if (m == 0 || n == 0) return 0;
+    if (k == 0 || alpha == 0.0f) {
+        scale_c(m, n, beta, c, ldc);
+        return 0;
+    }
+    if (gemv_if_vector(isa, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) return 0;
+
+    gemm_config cfg = config_for(isa);
+    size_t kc_max = min_sz(cfg.kc, k);
+    size_t mc_max = round_up(min_sz(cfg.mc, m), cfg.mr);
+    size_t nc_max = round_up(min_sz(cfg.nc, n), cfg.nr);
+    size_t a_bytes = round_up(mc_max * kc_max * sizeof(float), 64);
+    size_t b_bytes = round_up(nc_max * kc_max * sizeof(float), 64);
+    float *ap = aligned_alloc(64, a_bytes);
+    float *bp = aligned_alloc(64, b_bytes);
+    if (!ap || !bp) {
+        free(ap);
+        free(bp);
+        return -1;
+    }
+    float edge[12 * 32] __attribute__((aligned(64)));  // one tile for partial edges (largest mr x nr)
+
+    for (size_t jc = 0; jc < n; jc += cfg.nc) {
+        size_t nc = min_sz(cfg.nc, n - jc);
+        for (size_t pc = 0; pc < k; pc += cfg.kc) {
+            size_t kc = min_sz(cfg.kc, k - pc);
+            float beta_block = pc == 0 ? beta : 1.0f;
+            pack_b(b, ldb, trans_b, pc, kc, jc, nc, cfg.nr, bp);
+            for (size_t ic = 0; ic < m; ic += cfg.mc) {
+                size_t mc = min_sz(cfg.mc, m - ic);
+                pack_a(a, lda, trans_a, ic, mc, pc, kc, cfg.mr, ap);
+                for (size_t jr = 0; jr < nc; jr += cfg.nr) {
+                    size_t nr = min_sz(cfg.nr, nc - jr);
+                    const float *bsliver = bp + jr * kc;
+                    for (size_t ir = 0; ir < mc; ir += cfg.mr) {
+                        size_t mr = min_sz(cfg.mr, mc - ir);
+                        const float *asliver = ap + ir * kc;
+                        float *ctile = c + (ic + ir) * ldc + jc + jr;
+                        if (mr == cfg.mr && nr == cfg.nr) {
+                            cfg.kernel(kc, asliver, bsliver, ctile, ldc, alpha, beta_block);
+                        } else {
+                            cfg.kernel(kc, asliver, bsliver, edge, cfg.nr, 1.0f, 0.0f);
+                            for (size_t i = 0; i < mr; i++)
+                                for (size_t j = 0; j < nr; j++) {
+                                    float v = alpha * edge[i * cfg.nr + j];
+                                    float *dst = ctile + i * ldc + j;
+                                    *dst = beta_block == 0.0f ? v : v + beta_block * *dst;
+                                }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    free(ap);
+    free(bp);
+    return 0;
+}

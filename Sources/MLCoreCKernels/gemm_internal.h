@@ -1,0 +1,24 @@
+#ifndef MLC_GEMM_INTERNAL_H
+#define MLC_GEMM_INTERNAL_H
+
+#include <stddef.h>
+
+/// Micro-kernel contract: C[mr x nr] = alpha * Ap * Bp + beta * C, where Ap is kc x mr (p-major, packed)
+/// and Bp is kc x nr (p-major, packed), both 64-byte aligned. beta == 0: C is not read.
+typedef void (*mlc_sgemm_ukernel)(size_t kc, const float *ap, const float *bp,
+                                  float *c, size_t ldc, float alpha, float beta);
+
+void mlc_sgemm_ukernel_avx2_6x16(size_t kc, const float *ap, const float *bp,
+                                 float *c, size_t ldc, float alpha, float beta);
+void mlc_sgemm_ukernel_avx512_12x32(size_t kc, const float *ap, const float *bp,
+                                    float *c, size_t ldc, float alpha, float beta);
+
+/// Vector bodies for the m == 1 and n == 1 cases (GEMV), where a packed tile would mostly hold padding.
+/// y[j] (+)= alpha * sum_p x[p] * B[p, j]     B row-major k x n ("axpy" form, vectorized over j)
+void mlc_sgemv_rows_avx2(size_t k, size_t n, float alpha, const float *x, const float *b, size_t ldb, float beta, float *y);
+void mlc_sgemv_rows_avx512(size_t k, size_t n, float alpha, const float *x, const float *b, size_t ldb, float beta, float *y);
+/// y[i * incy] = alpha * dot(A[i, :], x) + beta * y[i * incy]   A row-major n x k ("dot" form)
+void mlc_sgemv_dots_avx2(size_t n, size_t k, float alpha, const float *a, size_t lda, const float *x, float beta, float *y, size_t incy);
+void mlc_sgemv_dots_avx512(size_t n, size_t k, float alpha, const float *a, size_t lda, const float *x, float beta, float *y, size_t incy);
+
+#endif

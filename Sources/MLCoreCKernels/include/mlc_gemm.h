@@ -1,0 +1,23 @@
+#ifndef MLC_GEMM_H
+#define MLC_GEMM_H
+
+#include <stddef.h>
+#include "mlc_cpu.h"
+
+/// Row-major single-precision GEMM: C[m x n] = alpha * op(A) * op(B) + beta * C.
+///
+/// op(A) is m x k: A is stored m x k (row stride lda >= k), or k x m when trans_a (lda >= m).
+/// op(B) is k x n: B is stored k x n (ldb >= n), or n x k when trans_b (ldb >= k).
+/// beta == 0 means C is only written, never read (NaN in C does not propagate), as in BLAS.
+/// The body runs at `isa` (the caller passes a level the CPU supports). Blocking follows the
+/// GotoBLAS/BLIS scheme: pack a kc x n-panel of B and an mc x kc block of A, then run an
+/// mr x nr register-tiled micro-kernel. Returns 0, or -1 when the packing buffers could not be
+/// allocated (C is then unchanged).
+int mlc_sgemm(mlc_isa isa, int trans_a, int trans_b, size_t m, size_t n, size_t k,
+              float alpha, const float *a, size_t lda, const float *b, size_t ldb,
+              float beta, float *c, size_t ldc);
+
+/// The register tile (rows x columns of C) of the micro-kernel used at `isa`, for reports.
+void mlc_sgemm_tile(mlc_isa isa, size_t *mr, size_t *nr);
+
+#endif

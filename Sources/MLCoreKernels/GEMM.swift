@@ -1,0 +1,107 @@
+import MLCoreTensor
+
+/// General matrix multiplication: `C = alpha * op(A) * op(B) + beta * C` on row-major 2-D tensors,
+/// where `op(X)` is `X` or its transpose.
+///
+/// Four paths compute it (``KernelPath``): a scalar reference, portable Swift SIMD, our own wide
+/// AVX2/AVX-512 kernels chosen from CPUID, and OpenBLAS. ``KernelPaths/gemm(m:n:k:dtype:)`` picks one by
+/// shape unless ``KernelOptions/path`` forces it. `m == 1` or `n == 1` (GEMV) runs through the same entry.
+///
+/// - Complexity: O(m * n * k).
+/// - SeeAlso: [BLAS `?gemm`](https://www.netlib.org/lapack/explore-html/) for the `alpha`/`beta` contract:
+///   with `beta == 0`, `C` is written without being read, so NaN in `C` does not propagate.
+public enum GEMM {
+    /// Returns `alpha * op(a) * op(b)`.
+    ///
+    /// - Parameters:
+    ///   - a: `[m, k]`, or `[k, m]` when `transposeA`.
+    ///   - b: `[k, n]`, or `[n, k]` when `transposeB`.
+    /// - Throws: ``TensorError`` when a tensor is not 2-D, the types differ or are not float32/float64,
+    ///   or the inner dimensions disagree (the error names both shapes).
+    public static func multiply(
+        _ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false,
+        alpha: Double = 1, options: KernelOptions = .init()
+    ) throws -> Tensor {
+        let problem = try validate(a, b, transposeA: transposeA, transposeB: transposeB)
+        var c = try Tensor(zeros: [problem.m, problem.n], dtype: a.dtype)
+        try run(problem, a, b, &c, alpha: alpha, beta: 0, options: options)
+        return c
+    }
+
+    /// Computes `c = alpha * op(a) * op(b) + beta * c` in place, without allocating.
+    ///
+    /// - Throws: as ``multiply(_:_:transposeA:transposeB:alpha:options:)``, and when `c` is not `[m, n]`
+    ///   of the same element type.
+    public static func multiply(
+        _ a: Tensor, _ b: Tensor, into c: inout Tensor, transposeA: Bool = false, transposeB: Bool = false,
+        alpha: Double = 1, beta: Double = 0, options: KernelOptions = .init()
+    ) throws {
+        let problem = try validate(a, b, transposeA: transposeA, transposeB: transposeB)
+        guard c.dtype == a.dtype else { throw TensorError.dtypeMismatch(operation: "gemm output", expected: a.dtype, actual: c.dtype) }
+        guard c.shape == [problem.m, problem.n] else {
+            throw TensorError.shapeMismatch(operation: "gemm output", [problem.m, problem.n], c.shape)
+        }
+        try run(problem, a, b, &c, alpha: alpha, beta: beta, options: options)
+    }
+
+    static func validate(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) throws -> GEMMProblem {
+        guard a.rank == 2 else { throw TensorError.shapeMismatch(operation: "gemm: A must be 2-D", a.shape, b.shape) }
+        guard b.rank == 2 else { throw TensorError.shapeMismatch(operation: "gemm: B must be 2-D", a.shape, b.shape) }
+        guard a.dtype == b.dtype else { throw TensorError.dtypeMismatch(operation: "gemm", expected: a.dtype, actual: b.dtype) }
+        guard a.dtype == .float32 || a.dtype == .float64 else { throw TensorError.unsupportedDType(operation: "gemm", a.dtype) }
+        let (m, ka) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+        let (kb, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+        guard ka == kb else { throw TensorError.shapeMismatch(operation: "gemm: inner dimensions differ", a.shape, b.shape) }
+        return GEMMProblem(m: m, n: n, k: ka, transA: transposeA, transB: transposeB,
+                           lda: Swift.max(a.shape[1], 1), ldb: Swift.max(b.shape[1], 1), ldc: Swift.max(n, 1))
+    }
+
+    static func run(_ p: GEMMProblem, _ a: Tensor, _ b: Tensor, _ c: inout Tensor,
+                    alpha: Double, beta: Double, options: KernelOptions) throws {
+        let path = options.path ?? KernelPaths.gemm(m: p.m, n: p.n, k: p.k, dtype: a.dtype)
+        switch a.dtype {
+        case .float32:
+            try a.withUnsafeBufferPointer(as: Float.self) { ab in
+                try b.withUnsafeBufferPointer(as: Float.self) { bb in
+                    try c.withUnsafeMutableBufferPointer(as: Float.self) { cb in
+                        sgemm(p, path: path, alpha: Float(alpha), ab.baseAddress!, bb.baseAddress!,
+                              beta: Float(beta), cb.baseAddress!, options: options)
+                    }
+                }
+            }
+        default:
+            try a.withUnsafeBufferPointer(as: Double.self) { ab in
+                try b.withUnsafeBufferPointer(as: Double.self) { bb in
+                    try c.withUnsafeMutableBufferPointer(as: Double.self) { cb in
+                        dgemm(p, path: path, alpha: alpha, ab.baseAddress!, bb.baseAddress!,
+                              beta: beta, cb.baseAddress!, options: options)
+                    }
+                }
+            }
+        }
+    }
+
+    static func sgemm(_ p: GEMMProblem, path: KernelPath, alpha: Float, _ a: UnsafePointer<Float>,
+                      _ b: UnsafePointer<Float>, beta: Float, _ c: UnsafeMutablePointer<Float>, options: KernelOptions) {
+        switch path {
+        case .reference: gemmReference(p, alpha: alpha, a, b, beta: beta, c)
+        case .blas: sgemmBLAS(p, alpha: alpha, a, b, beta: beta, c)
+        case .simd:
+            p.parallel(threads: options.threads, a, b, c) { gemmSIMD($0, alpha: alpha, $1, $2, beta: beta, $3, vector: SIMD8<Float>.self) }
+        case .wide:
+            let level = options.wideLevel
+            p.parallel(threads: options.threads, a, b, c) { sgemmWide($0, level: level, alpha: alpha, $1, $2, beta: beta, $3) }
+        }
+    }
+
+    static func dgemm(_ p: GEMMProblem, path: KernelPath, alpha: Double, _ a: UnsafePointer<Double>,
+                      _ b: UnsafePointer<Double>, beta: Double, _ c: UnsafeMutablePointer<Double>, options: KernelOptions) {
+        switch path {
+        case .reference: gemmReference(p, alpha: alpha, a, b, beta: beta, c)
+        case .blas: dgemmBLAS(p, alpha: alpha, a, b, beta: beta, c)
+        // Float64 has no wide C body yet: the wide path runs the portable SIMD body.
+        case .simd, .wide:
+            p.parallel(threads: options.threads, a, b, c) { gemmSIMD($0, alpha: alpha, $1, $2, beta: beta, $3, vector: SIMD4<Double>.self) }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import MLCoreCKernels
+import MLCoreTensor
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The implementations a kernel can run. The suffix of each kernel's file names its path
+/// (`GEMM+Reference.swift`, `GEMM+SIMD.swift`, `GEMM+Wide.swift`, `GEMM+BLAS.swift`), so one search finds
+/// every variant.
+public enum KernelPath: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// Plain scalar Swift: the ground truth every other path is tested against.
+    case reference
+    /// Portable Swift `SIMD` bodies. Without `-target-cpu`, `swiftc` emits SSE on x86_64 and NEON on arm64;
+    /// this is the fallback on CPUs without AVX2 and the fast path on ARM.
+    case simd
+    /// C bodies for the widest vectors this CPU has (AVX2+FMA or AVX-512), chosen at run time from CPUID.
+    case wide
+    /// OpenBLAS (`cblas_sgemm` / `cblas_dgemm`).
+    case blas
+
+    public var description: String { rawValue }
+}
+
+/// Instruction-set levels of the ``KernelPath/wide`` path.
+public enum InstructionSet: Int, Sendable, CaseIterable, Comparable, CustomStringConvertible {
+    case baseline = 0
+    case avx2 = 1
+    case avx512 = 2
+
+    /// The widest level this CPU and operating system support, detected once.
+    public static let detected: InstructionSet = InstructionSet(rawValue: Int(mlc_detected_isa().rawValue)) ?? .baseline
+
+    /// Every level up to ``detected``: the ones whose bodies can run here.
+    public static var runnable: [InstructionSet] { allCases.filter { $0 <= detected } }
+
+    public static func < (a: InstructionSet, b: InstructionSet) -> Bool { a.rawValue < b.rawValue }
+
+    public var description: String { String(cString: mlc_isa_name(cLevel)) }
+
+    var cLevel: mlc_isa { mlc_isa(rawValue: UInt32(rawValue)) }
+}
+
+/// Facts about the CPU that decide and explain kernel choice; reports print them.
+public enum CPUFeatures {
+    public static var hasAVX2: Bool { mlc_cpu_has_avx2() != 0 }
+    public static var hasFMA: Bool { mlc_cpu_has_fma() != 0 }
+    public static var hasAVX512F: Bool { mlc_cpu_has_avx512f() != 0 }
+}
+
+/// Per-call options of a kernel.
+public struct KernelOptions: Sendable, Hashable {
+    /// Threads our own kernels may use for this call. Defaults to all cores.
+    /// (OpenBLAS's thread count is process-wide: set it with ``BLAS/setThreads(_:)``.)
+    public var threads: Int
+    /// Forces one implementation; `nil` lets ``KernelPaths`` choose by shape.
+    public var path: KernelPath?
+    /// Forces the instruction-set level of the ``KernelPath/wide`` path (at most ``InstructionSet/detected``);
+    /// `nil` uses the detected level. Tests use it to check every body the CPU can run.
+    public var instructionSet: InstructionSet?
+
+    public init(threads: Int = ProcessorInfo.activeCores, path: KernelPath? = nil, instructionSet: InstructionSet? = nil) {
+        self.threads = Swift.max(1, threads)
+        self.path = path
+        self.instructionSet = instructionSet
+    }
+
+    /// The instruction-set level the wide path will use.
+    var wideLevel: InstructionSet { Swift.min(instructionSet ?? .detected, .detected) }
+}
+
+/// The number of cores, as the scheduler sees them.
+public enum ProcessorInfo {
+    public static let activeCores: Int = {
+        #if canImport(Glibc)
+        return Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #else
+        return 1
+        #endif
+    }()
+}
+
+
+/// Which path runs when a call does not force one. Decided per shape class from measurements on the
+/// development machine; each threshold cites the benchmark that chose it.
+public enum KernelPaths {
+    /// Multiply-adds (m * n * k) at or below which our own kernels beat OpenBLAS for Float32.
+    /// Measured with `swift run -c release GEMMBench --crossover` (see README, "GEMM crossover").
+    public static let gemmCrossoverFloat: Int = 64 * 64 * 64
+    /// The same for Float64, where our portable SIMD body competes with `cblas_dgemm`.
+    public static let gemmCrossoverDouble: Int = 32 * 32 * 32
+
+    /// The path ``GEMM`` uses for a shape: ours below the crossover (wide when the CPU has AVX2+FMA,
+    /// portable SIMD otherwise), OpenBLAS above it.
+    public static func gemm(m: Int, n: Int, k: Int, dtype: DType) -> KernelPath {
+        let (mn, o1) = m.multipliedReportingOverflow(by: n)
+        let (work, o2) = mn.multipliedReportingOverflow(by: k)
+        let huge = o1 || o2 || m > Int(Int32.max) || n > Int(Int32.max) || k > Int(Int32.max)
+        if dtype == .float32 {
+            if huge { return InstructionSet.detected >= .avx2 ? .wide : .simd }
+            if work <= gemmCrossoverFloat { return InstructionSet.detected >= .avx2 ? .wide : .simd }
+            return .blas
+        }
+        if huge { return .simd }
+        return work <= gemmCrossoverDouble ? .simd : .blas
+    }
+}

@@ -1,0 +1,29 @@
+/// The buffer behind one or more ``Tensor`` values (views share it).
+///
+/// Numeric and boolean elements live in one 64-byte-aligned allocation so that the wide kernels can use
+/// aligned loads at offset zero; strings live in a Swift array. Mutation happens only through
+/// ``Tensor`` after a uniqueness check, which is what makes the `@unchecked Sendable` sound.
+final class TensorStorage: @unchecked Sendable {
+    /// Alignment of numeric storage, enough for one AVX-512 register.
+    static let alignment = 64
+
+    let bytes: UnsafeMutableRawPointer
+    let byteCount: Int
+    var strings: [String]
+
+    /// Allocates zero-filled storage of `byteCount` bytes.
+    init(byteCount: Int) {
+        self.byteCount = byteCount
+        self.bytes = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(byteCount, 1), alignment: Self.alignment)
+        self.bytes.initializeMemory(as: UInt8.self, repeating: 0, count: Swift.max(byteCount, 1))
+        self.strings = []
+    }
+
+    init(strings: [String]) {
+        self.byteCount = 0
+        self.bytes = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: Self.alignment)
+        self.strings = strings
+    }
+
+    deinit { bytes.deallocate() }
+}

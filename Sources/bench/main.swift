@@ -1,0 +1,2 @@
+import MLBench
+print("bench")
