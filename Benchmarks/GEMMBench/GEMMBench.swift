@@ -1,1 +1,56 @@
+// GEMM micro-benchmark: GFLOPS of every MLCore path at each size, single-threaded by default.
+//
+//   swift run -c release GEMMBench [--sizes 8,64,256,1024] [--threads 1] [--min-time 0.5] [--json]
+//   swift run -c release GEMMBench --crossover     sweeps sizes to find where OpenBLAS overtakes our kernels
+//
+// scripts/bench-gemm-peers.sh runs this beside NumPy and onnxruntime in one run.
+import Foundation
 import MLBench
+
+var sizes = [8, 64, 256, 1024]
+var threads = 1
+var minSeconds = 0.5
+var json = false
+var args = CommandLine.arguments.dropFirst()
+while let arg = args.popFirst() {
+    switch arg {
+    case "--sizes": sizes = (args.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
+    case "--threads": threads = Int(args.popFirst() ?? "") ?? 1
+    case "--min-time": minSeconds = Double(args.popFirst() ?? "") ?? 0.5
+    case "--json": json = true
+    case "--crossover":
+        sizes = [8, 16, 24, 32, 48, 64, 80, 96, 128, 160, 192, 256, 384, 512]
+    default:
+        FileHandle.standardError.write("GEMMBench: unknown argument \(arg)\n".data(using: .utf8)!)
+        exit(2)
+    }
+}
+
+struct Output: Codable {
+    var openblasCore: String
+    var openblasCoretype: String?
+    var detectedISA: String
+    var threads: Int
+    var results: [GEMMBenchmark.Row]
+}
+
+let rows = try GEMMBenchmark(sizes: sizes, threads: threads, minSeconds: minSeconds).run { message in
+    FileHandle.standardError.write((message + "\n").data(using: .utf8)!)
+}
+let output = Output(openblasCore: BLAS.coreName, openblasCoretype: BLAS.coreTypeOverride,
+                    detectedISA: InstructionSet.detected.description, threads: threads, results: rows)
+if json {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    print(String(decoding: try encoder.encode(output), as: UTF8.self))
+} else {
+    print("OpenBLAS core: \(output.openblasCore)   OPENBLAS_CORETYPE: \(output.openblasCoretype ?? "(unset)")   detected ISA: \(output.detectedISA)   threads: \(threads)")
+    print("GFLOPS, median [min..max] over repeats of >= 20 ms batches")
+    print("n".padding(toLength: 6, withPad: " ", startingAt: 0) + "path".padding(toLength: 18, withPad: " ", startingAt: 0) + "GFLOPS")
+    for r in rows {
+        let label = r.path == "wide" ? "wide/\(r.isa)" : r.path
+        print(String(r.n).padding(toLength: 6, withPad: " ", startingAt: 0)
+              + label.padding(toLength: 18, withPad: " ", startingAt: 0)
+              + String(format: "%8.2f [%.2f..%.2f] (%d repeats)", r.gflops.median, r.gflops.min, r.gflops.max, r.gflops.repeats))
+    }
+}

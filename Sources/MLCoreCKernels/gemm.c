@@ -5,6 +5,10 @@
 #include "mlc_gemm.h"
 #include "gemm_internal.h"
 
+#ifndef MLC_SGEMM_SMALL_B_ELEMENTS
+#define MLC_SGEMM_SMALL_B_ELEMENTS (256 * 256)
+#endif
+
 typedef struct {
     size_t mr, nr;  // register tile
     size_t kc;      // depth of one packed block: Bp sliver (kc x nr) stays in L1
@@ -37,7 +41,7 @@ static gemm_config config_for(mlc_isa isa) {
         cfg = (gemm_config){12, 32, 256, 192, 2048, mlc_sgemm_ukernel_avx512_12x32};
         break;
     case MLC_ISA_AVX2:
-        cfg = (gemm_config){6, 16, 256, 120, 2048, mlc_sgemm_ukernel_avx2_6x16};
+        cfg = (gemm_config){6, 16, 384, 96, 4096, mlc_sgemm_ukernel_avx2_6x16};
         break;
 #endif
     default:
@@ -144,6 +148,14 @@ int mlc_sgemm(mlc_isa isa, int trans_a, int trans_b, size_t m, size_t n, size_t 
         return 0;
     }
     if (gemv_if_vector(isa, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) return 0;
+#if defined(__x86_64__)
+    // While B (k x n) fits in L2 the unpacked kernel runs at peak and packing only costs time: measured with
+    // `GEMMBench --crossover` (README, "GEMM"): unpacked 115 GFLOPS vs packed 103 at n = 256, 100 vs 104 at 384.
+    if (isa != MLC_ISA_BASELINE && !trans_b && k * n <= MLC_SGEMM_SMALL_B_ELEMENTS) {
+        mlc_sgemm_small_avx2(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return 0;
+    }
+#endif
 
     gemm_config cfg = config_for(isa);
     size_t kc_max = min_sz(cfg.kc, k);

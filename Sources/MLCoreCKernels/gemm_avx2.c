@@ -103,4 +103,88 @@ MLC_AVX2 void mlc_sgemv_dots_avx2(size_t n, size_t k, float alpha, const float *
         *dst = beta == 0.0f ? alpha * s : alpha * s + beta * *dst;
     }
 }
+
+// Lane masks for _mm256_maskload_ps: mask_table + 8 - n selects the first n lanes (0 <= n <= 8).
+static const int mask_table[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+
+static MLC_AVX2 inline __m256i lanes(size_t n) {
+    return _mm256_loadu_si256((const __m256i *)(mask_table + 8 - (n > 8 ? 8 : n)));
+}
+
+
+// One register block of the small kernel: R rows x V vectors of 8 columns. Called with constant R, V and
+// MASKED, so after inlining the loops unroll and the accumulators live in registers; MASKED uses a masked
+// load and store for the last vector only (masked loads are slow on AMD Zen, so full vectors avoid them).
+static MLC_AVX2 inline __attribute__((always_inline)) void small_block(
+    const int R, const int V, const int MASKED, __m256i mask, size_t k, const float *const *ar, size_t sa_col,
+    const float *bp, size_t ldb, float alpha, float beta, float *crow, size_t ldc) {
+    __m256 acc[6][2];
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < V; v++) acc[r][v] = _mm256_setzero_ps();
+    for (size_t p = 0; p < k; p++, bp += ldb) {
+        __m256 bv[2];
+        for (int v = 0; v < V; v++)
+            bv[v] = (MASKED && v == V - 1) ? _mm256_maskload_ps(bp + 8 * v, mask) : _mm256_loadu_ps(bp + 8 * v);
+        size_t off = p * sa_col;
+        for (int r = 0; r < R; r++) {
+            __m256 x = _mm256_broadcast_ss(ar[r] + off);
+            for (int v = 0; v < V; v++) acc[r][v] = _mm256_fmadd_ps(x, bv[v], acc[r][v]);
+        }
+    }
+    __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+    for (int r = 0; r < R; r++) {
+        for (int v = 0; v < V; v++) {
+            float *dst = crow + r * ldc + 8 * v;
+            __m256 out = _mm256_mul_ps(va, acc[r][v]);
+            if (MASKED && v == V - 1) {
+                if (beta != 0.0f) out = _mm256_fmadd_ps(vb, _mm256_maskload_ps(dst, mask), out);
+                _mm256_maskstore_ps(dst, mask, out);
+            } else {
+                if (beta != 0.0f) out = _mm256_fmadd_ps(vb, _mm256_loadu_ps(dst), out);
+                _mm256_storeu_ps(dst, out);
+            }
+        }
+    }
+}
+
+#define MLC_SMALL_CASE(R, V)                                                                                  \
+    case R:                                                                                                   \
+        if (masked) small_block(R, V, 1, mask, k, ar, sa_col, bp, ldb, alpha, beta, crow, ldc);               \
+        else small_block(R, V, 0, mask, k, ar, sa_col, bp, ldb, alpha, beta, crow, ldc);                      \
+        break;
+
+MLC_AVX2 void mlc_sgemm_small_avx2(int trans_a, size_t m, size_t n, size_t k, float alpha, const float *a,
+                                   size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc) {
+    size_t sa_row = trans_a ? 1 : lda, sa_col = trans_a ? lda : 1;  // op(A)[i, p] = a[i * sa_row + p * sa_col]
+    // Register blocks of up to 6 rows x 16 columns: 12 accumulator chains hide FMA latency (4 cycles,
+    // 2 pipes). Rows are split evenly (8 rows -> 4 + 4, not 6 + 2) so that no block is mostly idle.
+    // (12 x 8 blocks for n <= 8 measured no faster: 13.4 vs 13.1 GFLOPS at n = 8, within noise.)
+    size_t max_rows = 6;
+    size_t row_blocks = (m + max_rows - 1) / max_rows;
+    for (size_t i = 0, blk = 0; i < m; blk++) {
+        size_t rows = (m - i + (row_blocks - blk) - 1) / (row_blocks - blk);
+        const float *ar[6];
+        for (size_t r = 0; r < 6; r++) ar[r] = a + (i + (r < rows ? r : rows - 1)) * sa_row;
+        for (size_t j = 0; j < n; j += 16) {
+            size_t cols = n - j < 16 ? n - j : 16;
+            int masked = cols % 8 != 0;
+            __m256i mask = lanes(cols % 8);
+            const float *bp = b + j;
+            float *crow = c + i * ldc + j;
+            if (cols > 8) {
+                switch (rows) {
+                    MLC_SMALL_CASE(1, 2) MLC_SMALL_CASE(2, 2) MLC_SMALL_CASE(3, 2)
+                    MLC_SMALL_CASE(4, 2) MLC_SMALL_CASE(5, 2) MLC_SMALL_CASE(6, 2)
+                }
+            } else {
+                switch (rows) {
+                    MLC_SMALL_CASE(1, 1) MLC_SMALL_CASE(2, 1) MLC_SMALL_CASE(3, 1)
+                    MLC_SMALL_CASE(4, 1) MLC_SMALL_CASE(5, 1) MLC_SMALL_CASE(6, 1)
+                }
+            }
+        }
+        i += rows;
+    }
+}
+#undef MLC_SMALL_CASE
 #endif

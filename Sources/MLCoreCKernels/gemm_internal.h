@@ -21,4 +21,9 @@ void mlc_sgemv_rows_avx512(size_t k, size_t n, float alpha, const float *x, cons
 void mlc_sgemv_dots_avx2(size_t n, size_t k, float alpha, const float *a, size_t lda, const float *x, float beta, float *y, size_t incy);
 void mlc_sgemv_dots_avx512(size_t n, size_t k, float alpha, const float *a, size_t lda, const float *x, float beta, float *y, size_t incy);
 
+/// Unpacked kernel for small problems (packing would cost more than it saves): op(A) read in place,
+/// B row-major k x n (not transposed). Register blocks of up to 6 rows x 16 columns, masked column tails.
+void mlc_sgemm_small_avx2(int trans_a, size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
+                          const float *b, size_t ldb, float beta, float *c, size_t ldc);
+
 #endif

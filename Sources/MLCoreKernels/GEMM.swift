@@ -38,7 +38,7 @@ public enum GEMM {
     ) throws {
         let problem = try validate(a, b, transposeA: transposeA, transposeB: transposeB)
         guard c.dtype == a.dtype else { throw TensorError.dtypeMismatch(operation: "gemm output", expected: a.dtype, actual: c.dtype) }
-        guard c.shape == [problem.m, problem.n] else {
+        guard c.rank == 2, c.shape[0] == problem.m, c.shape[1] == problem.n else {
             throw TensorError.shapeMismatch(operation: "gemm output", [problem.m, problem.n], c.shape)
         }
         try run(problem, a, b, &c, alpha: alpha, beta: beta, options: options)

@@ -23,9 +23,9 @@ struct GEMMProblem: Sendable, Hashable {
             body(self, a, b, c)
             return
         }
-        // Row blocks are multiples of 48 rows (a multiple of every micro-kernel's mr), column blocks of 64.
-        if m >= 2 * 48 || n < 2 * 64 {
-            let ranges = partition(m, parts: threads, granule: 48)
+        // Row blocks are multiples of 12 rows (a multiple of every micro-kernel's mr), column blocks of 64.
+        if m >= 2 * 12 || n < 2 * 64 {
+            let ranges = partition(m, parts: threads, granule: 12)
             parallelFor(ranges.count, threads: threads) { t in
                 var sub = self
                 sub.m = ranges[t].count

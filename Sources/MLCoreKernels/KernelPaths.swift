@@ -82,26 +82,34 @@ public enum ProcessorInfo {
 
 
 /// Which path runs when a call does not force one. Decided per shape class from measurements on the
-/// development machine; each threshold cites the benchmark that chose it.
+/// development machine (AMD EPYC, AVX-512; OpenBLAS 0.3.21); each threshold cites the benchmark that chose it.
 public enum KernelPaths {
-    /// Multiply-adds (m * n * k) at or below which our own kernels beat OpenBLAS for Float32.
-    /// Measured with `swift run -c release GEMMBench --crossover` (see README, "GEMM crossover").
-    public static let gemmCrossoverFloat: Int = 64 * 64 * 64
-    /// The same for Float64, where our portable SIMD body competes with `cblas_dgemm`.
-    public static let gemmCrossoverDouble: Int = 32 * 32 * 32
+    /// Our wide Float32 GEMM runs while B (`k * n` elements) fits in L2, where its unpacked kernel runs
+    /// near peak. `swift run -c release GEMMBench --crossover`, 1 thread, GFLOPS ours vs OpenBLAS:
+    /// n = 128: 112 vs 100, n = 256: 111 vs 104, n = 384: 100 vs 105, n = 512: 107 vs 104 (packed), n = 1024:
+    /// 102 vs 97. Below n = 96 OpenBLAS's Cooperlake small-matrix kernel is 3-5% faster than ours
+    /// (n = 8: 12.5 vs 12.8, n = 32: 97 vs 101), but with `OPENBLAS_CORETYPE=Haswell` (no small-matrix kernel)
+    /// it is 1.3-1.6x slower (n = 8: 8.0, n = 32: 74), so small shapes stay on our path on every BLAS build.
+    public static let gemmWideMaxBElements: Int = 256 * 256
+    /// Without AVX2, the portable SIMD path (SSE/NEON) runs problems up to this many multiply-adds
+    /// (n = 8: 10 GFLOPS vs OpenBLAS 8 with the Haswell core; it falls behind from n = 16).
+    public static let gemmSIMDMaxWork: Int = 8 * 8 * 8
+    /// Float64 has no wide body: the portable SIMD path runs up to this many multiply-adds, BLAS above.
+    public static let gemmDoubleSIMDMaxWork: Int = 8 * 8 * 8
 
-    /// The path ``GEMM`` uses for a shape: ours below the crossover (wide when the CPU has AVX2+FMA,
-    /// portable SIMD otherwise), OpenBLAS above it.
+    /// The path ``GEMM`` uses for a shape when ``KernelOptions/path`` does not force one.
     public static func gemm(m: Int, n: Int, k: Int, dtype: DType) -> KernelPath {
         let (mn, o1) = m.multipliedReportingOverflow(by: n)
         let (work, o2) = mn.multipliedReportingOverflow(by: k)
-        let huge = o1 || o2 || m > Int(Int32.max) || n > Int(Int32.max) || k > Int(Int32.max)
+        let (bElements, o3) = k.multipliedReportingOverflow(by: n)
+        // OpenBLAS takes 32-bit sizes: anything larger stays on our own kernels.
+        let fitsBLAS = !(o1 || o2 || o3) && m <= Int(Int32.max) && n <= Int(Int32.max) && k <= Int(Int32.max)
         if dtype == .float32 {
-            if huge { return InstructionSet.detected >= .avx2 ? .wide : .simd }
-            if work <= gemmCrossoverFloat { return InstructionSet.detected >= .avx2 ? .wide : .simd }
-            return .blas
+            if InstructionSet.detected >= .avx2 {
+                return (bElements <= gemmWideMaxBElements && !o3) || !fitsBLAS ? .wide : .blas
+            }
+            return work <= gemmSIMDMaxWork || !fitsBLAS ? .simd : .blas
         }
-        if huge { return .simd }
-        return work <= gemmCrossoverDouble ? .simd : .blas
+        return work <= gemmDoubleSIMDMaxWork || !fitsBLAS ? .simd : .blas
     }
 }

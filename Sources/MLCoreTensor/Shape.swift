@@ -10,12 +10,12 @@ public struct Shape: Sendable, Hashable, ExpressibleByArrayLiteral, CustomString
     public init(arrayLiteral elements: Int...) { self.dims = elements }
 
     /// The number of dimensions.
-    public var rank: Int { dims.count }
+    @inlinable public var rank: Int { dims.count }
 
     /// Whether any dimension is zero (the tensor then has no elements).
     public var isEmpty: Bool { dims.contains(0) }
 
-    public subscript(axis: Int) -> Int { dims[axis] }
+    @inlinable public subscript(axis: Int) -> Int { dims[axis] }
 
     public var description: String { "[" + dims.map(String.init).joined(separator: ", ") + "]" }
 

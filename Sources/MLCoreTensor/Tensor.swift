@@ -13,9 +13,9 @@ public struct Tensor: Sendable {
     public private(set) var shape: Shape
     /// The element type.
     public let dtype: DType
-    var storage: TensorStorage
+    @usableFromInline var storage: TensorStorage
     /// Offset of the first element in `storage`, in elements.
-    var offset: Int
+    @usableFromInline var offset: Int
     /// The number of elements (the product of the dimensions).
     public let count: Int
 
@@ -69,7 +69,7 @@ public struct Tensor: Sendable {
     }
 
     /// The number of dimensions.
-    public var rank: Int { shape.rank }
+    @inlinable public var rank: Int { shape.rank }
 
     /// The elements in row-major order.
     /// - Throws: ``TensorError/dtypeMismatch(operation:expected:actual:)`` when `T` is not the element type.
@@ -86,6 +86,7 @@ public struct Tensor: Sendable {
     /// Calls `body` with the elements in row-major order, without copying.
     ///
     /// The buffer is valid only for the duration of the call.
+    @inlinable
     public func withUnsafeBufferPointer<T: TensorScalar, R>(
         as type: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R
     ) throws -> R {
@@ -95,6 +96,7 @@ public struct Tensor: Sendable {
     }
 
     /// Calls `body` with mutable access to the elements, copying the storage first if it is shared.
+    @inlinable
     public mutating func withUnsafeMutableBufferPointer<T: TensorScalar, R>(
         as type: T.Type, _ body: (UnsafeMutableBufferPointer<T>) throws -> R
     ) throws -> R {
@@ -105,8 +107,14 @@ public struct Tensor: Sendable {
     }
 
     /// Replaces shared storage (or storage larger than this view) with a private copy of this view's elements.
+    @inlinable
     mutating func makeUnique() {
         if isKnownUniquelyReferenced(&storage) { return }
+        copyStorage()
+    }
+
+    @usableFromInline
+    mutating func copyStorage() {
         if dtype == .string {
             storage = TensorStorage(strings: Array(storage.strings[offset..<offset + count]))
         } else {

@@ -3,13 +3,14 @@
 /// Numeric and boolean elements live in one 64-byte-aligned allocation so that the wide kernels can use
 /// aligned loads at offset zero; strings live in a Swift array. Mutation happens only through
 /// ``Tensor`` after a uniqueness check, which is what makes the `@unchecked Sendable` sound.
+@usableFromInline
 final class TensorStorage: @unchecked Sendable {
     /// Alignment of numeric storage, enough for one AVX-512 register.
     static let alignment = 64
 
-    let bytes: UnsafeMutableRawPointer
-    let byteCount: Int
-    var strings: [String]
+    @usableFromInline let bytes: UnsafeMutableRawPointer
+    @usableFromInline let byteCount: Int
+    @usableFromInline var strings: [String]
 
     /// Allocates zero-filled storage of `byteCount` bytes.
     init(byteCount: Int) {

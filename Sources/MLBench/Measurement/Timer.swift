@@ -1,0 +1,37 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Monotonic time in seconds (CLOCK_MONOTONIC).
+public func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// Times `body` in batches: each batch runs it enough times to last about `batchSeconds`, and batches
+/// repeat until `minSeconds` have passed and at least `minRepeats` batches ran. One untimed warm-up batch
+/// comes first. Returns seconds per call of each batch.
+public func measurePerCall(minSeconds: Double = 0.5, minRepeats: Int = 5, batchSeconds: Double = 0.02,
+                           _ body: () -> Void) -> RepeatStats {
+    // Calibrate the batch size on the warm-up.
+    var calls = 1
+    while true {
+        let t0 = monotonicSeconds()
+        for _ in 0..<calls { body() }
+        let dt = monotonicSeconds() - t0
+        if dt >= batchSeconds / 4 || calls >= 1 << 24 {
+            calls = Swift.max(1, Int(Double(calls) * batchSeconds / Swift.max(dt, 1e-9)))
+            break
+        }
+        calls *= 4
+    }
+    var samples: [Double] = []
+    let start = monotonicSeconds()
+    while samples.count < minRepeats || monotonicSeconds() - start < minSeconds {
+        let t0 = monotonicSeconds()
+        for _ in 0..<calls { body() }
+        samples.append((monotonicSeconds() - t0) / Double(calls))
+    }
+    return RepeatStats(samples: samples)
+}

@@ -1,0 +1,62 @@
+/// GEMM throughput of each MLCore path on square float32 problems, in GFLOPS (2 n^3 flops per call).
+public struct GEMMBenchmark: Sendable {
+    public struct Row: Codable, Sendable {
+        public var n: Int
+        public var path: String
+        /// Instruction-set level of the wide path, the detected one for the others.
+        public var isa: String
+        public var threads: Int
+        /// GFLOPS over repeats (min, median, max, cv).
+        public var gflops: RepeatStats
+    }
+
+    public var sizes: [Int]
+    public var threads: Int
+    public var minSeconds: Double
+    /// The reference path is included up to this size (it is O(n^3) scalar code).
+    public var referenceUpTo: Int
+
+    public init(sizes: [Int] = [8, 64, 256, 1024], threads: Int = 1, minSeconds: Double = 0.5, referenceUpTo: Int = 256) {
+        self.sizes = sizes
+        self.threads = threads
+        self.minSeconds = minSeconds
+        self.referenceUpTo = referenceUpTo
+    }
+
+    /// The (path, level) pairs to measure: reference, portable SIMD, wide at every runnable level, BLAS.
+    public static var variants: [(KernelPath, InstructionSet?)] {
+        [(.reference, nil), (.simd, nil)] + InstructionSet.runnable.filter { $0 >= .avx2 }.map { (.wide, $0) } + [(.blas, nil)]
+    }
+
+    public func run(progress: (String) -> Void = { _ in }) throws -> [Row] {
+        BLAS.setThreads(threads)
+        var rows: [Row] = []
+        for n in sizes {
+            let a = try Tensor(shape: [n, n], scalars: Self.data(n * n, seed: 1))
+            let b = try Tensor(shape: [n, n], scalars: Self.data(n * n, seed: 2))
+            for (path, isa) in Self.variants {
+                if path == .reference && n > referenceUpTo { continue }
+                var c = try Tensor(zeros: [n, n])
+                let options = KernelOptions(threads: threads, path: path, instructionSet: isa)
+                progress("gemm n=\(n) path=\(path) \(isa?.description ?? "")")
+                let seconds = measurePerCall(minSeconds: minSeconds) {
+                    try! GEMM.multiply(a, b, into: &c, options: options)
+                }
+                blackHole(c)
+                let flops = 2.0 * Double(n) * Double(n) * Double(n)
+                rows.append(Row(n: n, path: path.rawValue, isa: (isa ?? .detected).description, threads: threads,
+                                gflops: seconds.mapDecreasing { flops / $0 / 1e9 }))
+            }
+        }
+        return rows
+    }
+
+    /// Deterministic data in [-1, 1): a linear congruential sequence, so runs are comparable.
+    static func data(_ count: Int, seed: UInt64) -> [Float] {
+        var state = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return (0..<count).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Float(Int64(bitPattern: state >> 11) - (1 << 52)) / Float(1 << 52)
+        }
+    }
+}
