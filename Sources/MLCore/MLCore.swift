@@ -1,4 +1,6 @@
 // The umbrella module: `import MLCore` brings in every public MLCore module
 // (the swift-numerics `Numerics` pattern).
+@_exported import MLCoreData
 @_exported import MLCoreKernels
+@_exported import MLCoreONNX
 @_exported import MLCoreTensor

@@ -1,16 +1,6 @@
-// The `bench` command line: argument parsing only; every piece of logic lives in MLBench.
 import ArgumentParser
 import Foundation
 import MLBench
-
-@main
-struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bench",
-        abstract: "MLCore's benchmark harness: standardized suites written as JSON reports.",
-        subcommands: [RunSuite.self, ListSuites.self],
-        defaultSubcommand: RunSuite.self)
-}
 
 struct RunSuite: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,13 +33,5 @@ struct RunSuite: ParsableCommand {
         let path = try ReportWriter.write(report, to: out)
         print(ConsoleTable.render(report))
         print("report written to \(path)")
-    }
-}
-
-struct ListSuites: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "suites", abstract: "List the suites.")
-
-    func run() {
-        for suite in Suites.all { print("\(suite.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(suite.summary)") }
     }
 }

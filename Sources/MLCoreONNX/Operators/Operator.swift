@@ -1,0 +1,34 @@
+import MLCoreKernels
+import MLCoreTensor
+
+/// A node's operator, compiled once when the session loads (attributes parsed and checked, constant
+/// inputs pre-processed) and then run any number of times, from any number of threads at once.
+///
+/// `run` receives the node's inputs in order (`nil` for an omitted optional input) and returns its outputs
+/// in order. It must check every shape and type it relies on and throw ``ONNXError`` before calling a
+/// kernel, and must not mutate shared state.
+protocol Operator: Sendable {
+    func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value]
+}
+
+/// What an operator may use while running.
+struct RunContext: Sendable {
+    var threads: Int
+    var maxTensorBytes: Int
+    var kernelOptions: KernelOptions { KernelOptions(threads: threads) }
+}
+
+/// A node as an operator's factory sees it: the node, the opset it was resolved at, and the values of inputs
+/// that are constants (initializers or folded), so shape-like inputs can be read at load time.
+struct NodeSpec: Sendable {
+    var node: ONNXNode
+    var opset: Int64
+    var constantInputs: [Tensor?]
+    var options: SessionOptions
+
+    var name: String { node.name }
+    var opType: String { node.opType }
+
+    func error(_ reason: String) -> ONNXError { .invalidNode(node: node.name, opType: node.opType, reason: reason) }
+    func shapeError(_ reason: String) -> ONNXError { .shapeMismatch(node: node.name, opType: node.opType, reason: reason) }
+}

@@ -1,0 +1,221 @@
+import Foundation
+import MLCoreTensor
+
+/// Cast: converts every element to the type `to` (an ONNX `TensorProto.DataType` code; in opset 1 a type
+/// name such as `"FLOAT"`). MLCore converts between float32, float64, int32, int64, bool and string; other
+/// targets (float16, uint8, ...) are errors naming the type.
+///
+/// Rules (ONNX leaves the out-of-range cases implementation-defined; these choices never trap):
+/// - float -> int truncates toward zero; NaN becomes 0; values beyond the target's range (and infinities)
+///   saturate to its minimum or maximum. (onnxruntime on x86 yields the minimum for all of these.)
+/// - int -> int keeps the low bits (two's complement wrap, as C++ and NumPy); float64 -> float32 rounds to
+///   nearest (overflow gives infinity).
+/// - number -> bool is `x != 0` (NaN is true); bool -> number is 0 or 1.
+/// - number -> string: integers in decimal, floats as the shortest text that reads back to the same value
+///   (`"0.1"`, `"1e-05"`, `"nan"`, `"inf"`, `"-inf"`), bools as `"1"` and `"0"` (as onnxruntime).
+/// - string -> number: decimal or scientific text, surrounding spaces ignored; `"NaN"`, `"INF"`, `"+INF"`,
+///   `"-INF"` in any case (and `"infinity"`). To an integer type, text that is not an integer is read as a
+///   float and truncated (`"100.5"` -> 100). string -> bool: a number (non-zero is true) or `"true"`/`"false"`.
+///   Text that is none of these is an error naming the node and the text.
+/// - Complexity: O(elements).
+/// - SeeAlso: https://onnx.ai/onnx/operators/onnx__Cast.html
+struct Cast: Operator {
+    let spec: NodeSpec
+    let target: DType
+
+    init(_ spec: NodeSpec) throws {
+        self.spec = spec
+        if case .string(let name)? = spec.node.attributes["to"] {
+            guard let t = Self.dtype(named: name) else { throw spec.error("cast to \(name) is not supported") }
+            target = t
+        } else {
+            let code = try spec.int("to")
+            guard let t = Self.dtype(code: code) else {
+                let name = Int32(exactly: code).map { ONNXError.dataTypeName($0) } ?? "unknown"
+                throw spec.error("cast to element type \(code) (\(name)) is not supported")
+            }
+            target = t
+        }
+    }
+
+    func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
+        [.tensor(try Self.convert(try inputs.tensor(0, spec), to: target, spec, context))]
+    }
+
+    /// MLCore's element type for an ONNX `TensorProto.DataType` code.
+    static func dtype(code: Int64) -> DType? {
+        switch code {
+        case 1: return .float32
+        case 6: return .int32
+        case 7: return .int64
+        case 8: return .string
+        case 9: return .bool
+        case 11: return .float64
+        default: return nil
+        }
+    }
+
+    /// MLCore's element type for an opset-1 type name.
+    static func dtype(named name: String) -> DType? {
+        switch name.uppercased() {
+        case "FLOAT": return .float32
+        case "INT32": return .int32
+        case "INT64": return .int64
+        case "STRING": return .string
+        case "BOOL": return .bool
+        case "DOUBLE": return .float64
+        default: return nil
+        }
+    }
+
+    static func convert(_ x: Tensor, to target: DType, _ spec: NodeSpec, _ context: RunContext) throws -> Tensor {
+        if x.dtype == target { return x }
+        switch x.dtype {
+        case .float32: return try from(x, Float.self, to: target, spec, context)
+        case .float64: return try from(x, Double.self, to: target, spec, context)
+        case .int32: return try from(x, Int32.self, to: target, spec, context)
+        case .int64: return try from(x, Int64.self, to: target, spec, context)
+        case .bool: return try from(x, Bool.self, to: target, spec, context)
+        case .string:
+            let text = try x.strings()
+            switch target {
+            case .float32: return try parse(text, x.shape, Float.self, spec, context)
+            case .float64: return try parse(text, x.shape, Double.self, spec, context)
+            case .int32: return try parse(text, x.shape, Int32.self, spec, context)
+            case .int64: return try parse(text, x.shape, Int64.self, spec, context)
+            case .bool: return try parse(text, x.shape, Bool.self, spec, context)
+            case .string: return x
+            }
+        }
+    }
+
+    static func from<S: CastElement>(_ x: Tensor, _: S.Type, to target: DType, _ spec: NodeSpec,
+                                     _ context: RunContext) throws -> Tensor {
+        switch target {
+        case .float32: return try mapElements(x, S.self, Float.self, spec, context) { Float(casting: $0) }
+        case .float64: return try mapElements(x, S.self, Double.self, spec, context) { Double(casting: $0) }
+        case .int32: return try mapElements(x, S.self, Int32.self, spec, context) { Int32(casting: $0) }
+        case .int64: return try mapElements(x, S.self, Int64.self, spec, context) { Int64(casting: $0) }
+        case .bool: return try mapElements(x, S.self, Bool.self, spec, context) { Bool(casting: $0) }
+        case .string:
+            _ = try context.checkTensorSize(x.shape, .string, spec)
+            let text = try x.withUnsafeBufferPointer(as: S.self) { $0.map(\.castText) }
+            return try Tensor(shape: x.shape, strings: text)
+        }
+    }
+
+    static func parse<D: CastElement>(_ text: [String], _ shape: Shape, _: D.Type, _ spec: NodeSpec,
+                                      _ context: RunContext) throws -> Tensor {
+        var out = try context.makeTensor(shape, D.dtype, node: spec.name)
+        try out.withUnsafeMutableBufferPointer(as: D.self) { p in
+            for (i, s) in text.enumerated() {
+                guard let v = D(castText: s.trimmingCharacters(in: .whitespaces)) else {
+                    throw spec.error("cannot cast the string \"\(s.prefix(40))\" to \(D.dtype)")
+                }
+                p[i] = v
+            }
+        }
+        return out
+    }
+}
+
+/// The element conversions of ``Cast``: every MLCore element type from every other, with the rules above.
+protocol CastElement: TensorScalar {
+    init<F: BinaryFloatingPoint>(castingFloat value: F)
+    init<I: FixedWidthInteger>(castingInteger value: I)
+    init?(castText: String)
+    var castText: String { get }
+    /// Dispatches to the matching `init(casting...)` of `D`.
+    func cast<D: CastElement>(to: D.Type) -> D
+}
+
+extension CastElement {
+    init<S: CastElement>(casting value: S) { self = value.cast(to: Self.self) }
+}
+
+extension Float: CastElement {
+    init<F: BinaryFloatingPoint>(castingFloat value: F) { self = Float(value) }
+    init<I: FixedWidthInteger>(castingInteger value: I) { self = Float(value) }
+    init?(castText: String) { guard let v = parseFloatText(castText) else { return nil }; self = Float(v) }
+    var castText: String { description }
+    func cast<D: CastElement>(to: D.Type) -> D { D(castingFloat: self) }
+}
+
+extension Double: CastElement {
+    init<F: BinaryFloatingPoint>(castingFloat value: F) { self = Double(value) }
+    init<I: FixedWidthInteger>(castingInteger value: I) { self = Double(value) }
+    init?(castText: String) { guard let v = parseFloatText(castText) else { return nil }; self = v }
+    var castText: String { description }
+    func cast<D: CastElement>(to: D.Type) -> D { D(castingFloat: self) }
+}
+
+/// Float -> integer: truncation; NaN -> 0; saturation outside the range.
+private func saturatingInteger<I: FixedWidthInteger, F: BinaryFloatingPoint>(_ value: F) -> I {
+    if value.isNaN { return 0 }
+    let t = value.rounded(.towardZero)
+    if let exact = I(exactly: t) { return exact }
+    return t < 0 ? I.min : I.max
+}
+
+extension Int32: CastElement {
+    init<F: BinaryFloatingPoint>(castingFloat value: F) { self = saturatingInteger(value) }
+    init<I: FixedWidthInteger>(castingInteger value: I) { self = Int32(truncatingIfNeeded: value) }
+    init?(castText: String) { guard let v = parseIntegerText(castText) else { return nil }; self = Int32(truncatingIfNeeded: v) }
+    var castText: String { description }
+    func cast<D: CastElement>(to: D.Type) -> D { D(castingInteger: self) }
+}
+
+extension Int64: CastElement {
+    init<F: BinaryFloatingPoint>(castingFloat value: F) { self = saturatingInteger(value) }
+    init<I: FixedWidthInteger>(castingInteger value: I) { self = Int64(truncatingIfNeeded: value) }
+    init?(castText: String) { guard let v = parseIntegerText(castText) else { return nil }; self = v }
+    var castText: String { description }
+    func cast<D: CastElement>(to: D.Type) -> D { D(castingInteger: self) }
+}
+
+extension Bool: CastElement {
+    init<F: BinaryFloatingPoint>(castingFloat value: F) { self = value != 0 }
+    init<I: FixedWidthInteger>(castingInteger value: I) { self = value != 0 }
+    init?(castText: String) {
+        switch castText.lowercased() {
+        case "true": self = true
+        case "false": self = false
+        default:
+            guard let v = parseFloatText(castText) else { return nil }
+            self = v != 0
+        }
+    }
+    var castText: String { self ? "1" : "0" }
+    func cast<D: CastElement>(to: D.Type) -> D { D(castingInteger: Int8(self ? 1 : 0)) }
+}
+
+/// Decimal or scientific text, or ONNX's special values (case-insensitive `NaN`, `INF`, `+INF`, `-INF`).
+private func parseFloatText(_ s: String) -> Double? {
+    switch s.lowercased() {
+    case "nan", "+nan", "-nan": return .nan
+    case "inf", "+inf", "infinity", "+infinity": return .infinity
+    case "-inf", "-infinity": return -.infinity
+    default: break
+    }
+    // Swift's parser also takes hexadecimal floats; ONNX text is decimal.
+    guard !s.isEmpty, !s.lowercased().contains("x") else { return nil }
+    return Double(s)
+}
+
+/// An integer, or a float truncated toward zero (saturating, NaN -> 0).
+private func parseIntegerText(_ s: String) -> Int64? {
+    if let v = Int64(s) { return v }
+    return parseFloatText(s).map { saturatingInteger($0) }
+}
+
+/// CastLike (opset 15): Cast to the element type of the second input.
+/// - SeeAlso: https://onnx.ai/onnx/operators/onnx__CastLike.html
+struct CastLike: Operator {
+    let spec: NodeSpec
+    init(_ spec: NodeSpec) throws { self.spec = spec }
+
+    func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
+        let x = try inputs.tensor(0, spec), like = try inputs.tensor(1, spec)
+        return [.tensor(try Cast.convert(x, to: like.dtype, spec, context))]
+    }
+}

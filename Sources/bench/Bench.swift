@@ -1,0 +1,21 @@
+// The `bench` command line: argument parsing only; every piece of logic lives in MLBench.
+import ArgumentParser
+import Foundation
+import MLBench
+
+@main
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "MLCore's benchmark harness: standardized suites written as JSON reports.",
+        subcommands: [RunSuite.self, ListSuites.self, Predict.self],
+        defaultSubcommand: RunSuite.self)
+}
+
+struct ListSuites: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "suites", abstract: "List the suites.")
+
+    func run() {
+        for suite in Suites.all { print("\(suite.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(suite.summary)") }
+    }
+}

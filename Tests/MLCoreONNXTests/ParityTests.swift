@@ -1,0 +1,135 @@
+import Foundation
+import MLCoreONNX
+import MLCoreTensor
+import Testing
+
+/// Every model under Fixtures/parity (written by scripts/fixtures/make_parity_fixtures.py with scikit-learn,
+/// XGBoost, LightGBM and onnx.helper) against onnxruntime's outputs stored beside it. No Python at test time.
+@Suite struct ParityTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/parity")
+
+    static var cases: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        return names.filter { FileManager.default.fileExists(atPath: root.appendingPathComponent("\($0)/expected.json").path) }.sorted()
+    }
+
+    struct Expected: Decodable {
+        var inputs: [String: Value]
+        var outputs: [String: Value]
+    }
+
+    /// A tensor or ZipMap output as stored by the fixture script.
+    struct Value: Decodable {
+        var dtype: String
+        var shape: [Int]
+        var data: [JSONScalar]
+        var keyType: String?
+        var keys: [JSONScalar]?
+
+        enum CodingKeys: String, CodingKey { case dtype, shape, data, keys, keyType = "key_type" }
+    }
+
+    /// A JSON number, string, bool or null (NaN is written as null or "NaN").
+    enum JSONScalar: Decodable {
+        case number(Double), string(String), bool(Bool)
+
+        init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if c.decodeNil() { self = .number(.nan) } else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+            else if let d = try? c.decode(Double.self) { self = .number(d) } else {
+                let s = try c.decode(String.self)
+                switch s {
+                case "NaN", "nan": self = .number(.nan)
+                case "Infinity", "inf": self = .number(.infinity)
+                case "-Infinity", "-inf": self = .number(-.infinity)
+                default: self = .string(s)
+                }
+            }
+        }
+
+        var double: Double {
+            switch self {
+            case .number(let d): return d
+            case .bool(let b): return b ? 1 : 0
+            case .string(let s): return Double(s) ?? .nan
+            }
+        }
+        var string: String {
+            switch self {
+            case .string(let s): return s
+            case .number(let d): return d == d.rounded() ? String(Int64(d)) : String(d)
+            case .bool(let b): return String(b)
+            }
+        }
+    }
+
+    static func tensor(_ v: Value) throws -> Tensor {
+        let shape = Shape(v.shape)
+        switch v.dtype {
+        case "float32": return try Tensor(shape: shape, scalars: v.data.map { Float($0.double) })
+        case "float64": return try Tensor(shape: shape, scalars: v.data.map { $0.double })
+        case "int64": return try Tensor(shape: shape, scalars: v.data.map { Int64($0.double) })
+        case "int32": return try Tensor(shape: shape, scalars: v.data.map { Int32($0.double) })
+        case "bool": return try Tensor(shape: shape, scalars: v.data.map { $0.double != 0 })
+        case "string": return try Tensor(shape: shape, strings: v.data.map(\.string))
+        default: throw TensorError.unsupportedDType(operation: "fixture \(v.dtype)", .string)
+        }
+    }
+
+    @Test("MLCore matches onnxruntime", arguments: cases)
+    func matchesOnnxruntime(_ name: String) throws {
+        let dir = Self.root.appendingPathComponent(name)
+        let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: dir.appendingPathComponent("expected.json")))
+        let session = try InferenceSession(contentsOf: dir.appendingPathComponent("model.onnx"), options: .init(threads: 1))
+        var feeds: [String: Tensor] = [:]
+        for (k, v) in expected.inputs { feeds[k] = try Self.tensor(v) }
+        let outputs = try session.run(feeds)
+        for (outputName, want) in expected.outputs.sorted(by: { $0.key < $1.key }) {
+            let got = try #require(outputs[outputName], "\(name): output \(outputName) missing")
+            if want.dtype == "seq_map" {
+                guard case .mapSequence(let maps) = got else { Issue.record("\(name): \(outputName) should be a map sequence"); continue }
+                let keys: [String]
+                switch maps.keys {
+                case .int64(let k): keys = k.map(String.init)
+                case .string(let k): keys = k
+                }
+                #expect(keys == (want.keys ?? []).map(\.string), "\(name): \(outputName) keys")
+                let values = try maps.values.scalars(as: Float.self).map(Double.init)
+                Self.compare(values, want.data.map(\.double), absolute: 1e-5, relative: 0, "\(name): \(outputName)")
+                continue
+            }
+            let t = try #require(got.tensor, "\(name): \(outputName) should be a tensor")
+            #expect(t.shape.dims == want.shape || t.count == want.shape.reduce(1, *), "\(name): \(outputName) shape \(t.shape) vs \(want.shape)")
+            switch t.dtype {
+            case .float32, .float64:
+                let values = t.dtype == .float32 ? try t.scalars(as: Float.self).map(Double.init) : try t.scalars(as: Double.self)
+                // Probabilities to 1e-5 absolute; unbounded outputs (regression, raw scores) to 1e-4 relative.
+                Self.compare(values, want.data.map(\.double), absolute: 1e-5, relative: 1e-4, "\(name): \(outputName)")
+            case .int64:
+                #expect(try t.scalars(as: Int64.self) == want.data.map { Int64($0.double) }, "\(name): \(outputName)")
+            case .int32:
+                #expect(try t.scalars(as: Int32.self) == want.data.map { Int32($0.double) }, "\(name): \(outputName)")
+            case .bool:
+                #expect(try t.scalars(as: Bool.self) == want.data.map { $0.double != 0 }, "\(name): \(outputName)")
+            case .string:
+                #expect(try t.strings() == want.data.map(\.string), "\(name): \(outputName)")
+            }
+        }
+    }
+
+    /// Passes when each value is within `absolute`, or within `relative` of the expected magnitude.
+    static func compare(_ got: [Double], _ want: [Double], absolute: Double, relative: Double, _ label: String) {
+        guard got.count == want.count else {
+            Issue.record("\(label): \(got.count) values, expected \(want.count)")
+            return
+        }
+        var worst = 0.0, worstIndex = -1
+        for (i, (g, w)) in zip(got, want).enumerated() {
+            if g.isNaN && w.isNaN { continue }
+            let d = abs(g - w)
+            let ok = d <= absolute || d <= relative * abs(w)
+            if !ok && d > worst { worst = d; worstIndex = i }
+        }
+        #expect(worstIndex < 0, "\(label): value \(worstIndex) is \(worstIndex >= 0 ? got[worstIndex] : 0), expected \(worstIndex >= 0 ? want[worstIndex] : 0) (|diff| \(worst))")
+    }
+}
