@@ -102,10 +102,11 @@ import Testing
             return
         }
         #expect(what.contains("tensor '"), "\(what)")
-        guard case .limitExceeded(_, _, 100)? = Self.readError("initializers.onnx", limits: .init(maxTotalBytes: 100)) else {
-            Issue.record("maxTotalBytes")
+        guard case .limitExceeded(let unpack, _, 1000)? = Self.readError("small.onnx", limits: .init(maxTotalBytes: 1000)) else {
+            Issue.record("maxTotalBytes bounds protobuf-c's unpacked size")
             return
         }
+        #expect(unpack.contains("unpack"), "\(unpack)")
         // small.onnx holds 4 nodes (2 in the main graph, 1 in each If branch) and 3 graphs.
         guard case .limitExceeded(_, 4, 3)? = Self.readError("small.onnx", limits: .init(maxNodes: 3)) else {
             Issue.record("maxNodes")
@@ -388,39 +389,64 @@ import Testing
     /// protobuf. Each level puts the nested message last, so lengths are computed inside-out and bytes written
     /// outside-in in O(size).
     static func nestedIfModel(depth: Int) -> [UInt8] {
-        func varint(_ v: Int) -> [UInt8] {
-            var v = UInt64(v)
-            var out: [UInt8] = []
-            while v >= 0x80 {
-                out.append(UInt8(v & 0x7F) | 0x80)
-                v >>= 7
-            }
-            return out + [UInt8(v)]
-        }
-        func tag(_ field: Int, _ wire: Int) -> [UInt8] { varint(field << 3 | wire) }
-        func bytesField(_ field: Int, _ payload: [UInt8]) -> [UInt8] { tag(field, 2) + varint(payload.count) + payload }
-
-        let attributeHead = bytesField(1, Array("then_branch".utf8)) + tag(20, 0) + varint(5)  // name, type = GRAPH
-        let nodeHead = bytesField(4, Array("If".utf8))  // op_type
-        // Inside-out lengths: graph[0] is the innermost (empty) graph.
+        typealias P = Proto
+        let attributeHead = P.field(1, "then_branch") + P.varintField(20, 5)  // name, type = GRAPH
+        let nodeHead = P.field(4, "If")  // op_type
+        // Inside-out lengths: graphLength[0] is the innermost (empty) graph.
         var graphLength = [0]
-        var attributeLength: [Int] = [0]
-        var nodeLength: [Int] = [0]
+        var attributeLength = [0]
+        var nodeLength = [0]
         for level in 1...max(depth, 1) {
             let inner = graphLength[level - 1]
-            attributeLength.append(attributeHead.count + tag(6, 2).count + varint(inner).count + inner)
-            nodeLength.append(nodeHead.count + tag(5, 2).count + varint(attributeLength[level]).count + attributeLength[level])
-            graphLength.append(tag(1, 2).count + varint(nodeLength[level]).count + nodeLength[level])
+            attributeLength.append(attributeHead.count + P.tag(6, 2).count + P.varint(inner).count + inner)
+            nodeLength.append(nodeHead.count + P.tag(5, 2).count + P.varint(attributeLength[level]).count + attributeLength[level])
+            graphLength.append(P.tag(1, 2).count + P.varint(nodeLength[level]).count + nodeLength[level])
         }
-        var out = tag(1, 0) + varint(10)  // ir_version
-        out += tag(7, 2) + varint(graphLength[depth])
+        var out = P.varintField(1, 10) + P.tag(7, 2) + P.varint(graphLength[depth])  // ir_version, graph
         for level in stride(from: depth, through: 1, by: -1) {
-            out += tag(1, 2) + varint(nodeLength[level])  // GraphProto.node
-            out += nodeHead + tag(5, 2) + varint(attributeLength[level])  // NodeProto.attribute
-            out += attributeHead + tag(6, 2) + varint(graphLength[level - 1])  // AttributeProto.g
+            out += P.tag(1, 2) + P.varint(nodeLength[level])  // GraphProto.node
+            out += nodeHead + P.tag(5, 2) + P.varint(attributeLength[level])  // NodeProto.attribute
+            out += attributeHead + P.tag(6, 2) + P.varint(graphLength[level - 1])  // AttributeProto.g
         }
-        out += bytesField(8, bytesField(1, []) + tag(2, 0) + varint(21))  // opset_import { domain "", version 21 }
-        return out
+        return out + P.opsetImport
+    }
+
+    @Test func loadedTensorBytesAreLimited() throws {
+        // 2^20 floats of external data: a tiny protobuf, 4 MiB of tensor.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlcore-reader-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data(count: 4 << 20).write(to: dir.appendingPathComponent("big.bin"))
+        let tensor = Proto.varintField(1, 1 << 20) + Proto.varintField(2, 1) + Proto.field(8, "w")
+            + Proto.varintField(14, 1) + Proto.field(13, Proto.field(1, "location") + Proto.field(2, "big.bin"))
+        let model = Proto.model(graph: Proto.field(2, "g") + Proto.field(5, tensor))
+        try Data(model).write(to: dir.appendingPathComponent("big.onnx"))
+        let url = dir.appendingPathComponent("big.onnx")
+
+        #expect(try ONNXReader.read(contentsOf: url).graph.initializers["w"]?.count == 1 << 20)
+        guard case .limitExceeded(let total, 4 << 20, 1 << 20)? = Self.readError(limits: .init(maxTotalBytes: 1 << 20), {
+            try ONNXReader.read(contentsOf: url, limits: .init(maxTotalBytes: 1 << 20))
+        }) else {
+            Issue.record("maxTotalBytes over loaded tensors")
+            return
+        }
+        #expect(total.contains("total tensor bytes"), "\(total)")
+        #expect(Self.readError { try ONNXReader.read(contentsOf: url, limits: .init(maxTensorBytes: 1 << 20)) }
+                == .limitExceeded(what: "tensor 'w': size in bytes", value: 4 << 20, limit: 1 << 20))
+    }
+
+    @Test func emptySubmessageFloodIsBoundedBeforeUnpacking() throws {
+        // 100,000 empty ValueInfoProtos: 200 KB of file, about 10 MB once protobuf-c unpacks it.
+        let flood = Array([[UInt8]](repeating: [0x6A, 0x00], count: 100_000).joined())  // GraphProto.value_info, length 0
+        let bytes = Proto.model(graph: Proto.field(2, "g") + flood)
+        guard case .limitExceeded(let what, let value, 4_000_000)? = Self.readError({
+            try ONNXReader.read(bytes: bytes, modelDirectory: nil, limits: .init(maxTotalBytes: 4_000_000))
+        }) else {
+            Issue.record("a flood of empty messages must exceed maxTotalBytes")
+            return
+        }
+        #expect(what.contains("unpack") && value > 4_000_000, "\(what) \(value)")
+        #expect(try ONNXReader.read(bytes: bytes, modelDirectory: nil).graph.valueInfo.count == 100_000)
     }
 
     @Test func errorsNameTheFile() throws {
@@ -429,4 +455,28 @@ import Testing
         let error = Self.readError { try ONNXReader.read(bytes: bytes, modelDirectory: nil, path: "models/cut.onnx") }
         #expect(error?.description.contains("models/cut.onnx") == true, "\(String(describing: error))")
     }
+}
+
+/// Raw protobuf encoding, for models onnx.helper would not write (or that would be too large to commit).
+enum Proto {
+    static func varint(_ value: Int) -> [UInt8] {
+        var v = UInt64(value)
+        var out: [UInt8] = []
+        while v >= 0x80 {
+            out.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        return out + [UInt8(v)]
+    }
+
+    static func tag(_ field: Int, _ wire: Int) -> [UInt8] { varint(field << 3 | wire) }
+    static func varintField(_ field: Int, _ value: Int) -> [UInt8] { tag(field, 0) + varint(value) }
+    static func field(_ field: Int, _ payload: [UInt8]) -> [UInt8] { tag(field, 2) + varint(payload.count) + payload }
+    static func field(_ field: Int, _ text: String) -> [UInt8] { self.field(field, Array(text.utf8)) }
+
+    /// `opset_import { domain: "" version: 21 }`.
+    static let opsetImport = field(8, field(1, "") + varintField(2, 21))
+
+    /// A `ModelProto` with IR 10, the given serialized `GraphProto` and ai.onnx opset 21.
+    static func model(graph: [UInt8]) -> [UInt8] { varintField(1, 10) + field(7, graph) + opsetImport }
 }

@@ -11,8 +11,11 @@ import ONNXProto
 /// - a truncated varint or fixed-width field, a varint longer than 10 bytes, field number 0, a tag that does not
 ///   fit 32 bits, a deprecated group or an undefined wire type.
 ///
-/// It also counts `NodeProto` and `GraphProto` messages against ``ONNXReadLimits/maxNodes``
-/// (``ONNXError/limitExceeded(what:value:limit:)``), which bounds what protobuf-c allocates per message.
+/// It also bounds what protobuf-c will allocate, with ``ONNXError/limitExceeded(what:value:limit:)``: `NodeProto`
+/// and `GraphProto` messages are counted against ``ONNXReadLimits/maxNodes``, and the unpacked size is estimated
+/// (each message's C struct, each string and byte field, packed varints at their C width) and checked against
+/// ``ONNXReadLimits/maxTotalBytes``. A file of empty sub-messages or one-byte packed varints unpacks to tens of
+/// times its size, so the file size alone does not bound it.
 ///
 /// Which fields are sub-messages comes from the descriptors protoc-c generated, so the check follows the proto
 /// when it is regenerated. Unknown fields and non-message length-delimited fields are skipped as opaque bytes.
@@ -24,7 +27,12 @@ enum WireFormatCheck {
         var nodeCount = 0
         var graphCount = 0
         var maxDepth = 0
+        /// An upper estimate of the bytes protobuf-c allocates to unpack the buffer.
+        var unpackedBytes = 0
     }
+
+    /// Allocator overhead and protobuf-c's per-field scan record, charged once per field occurrence.
+    static let perFieldOverhead = 48
 
     static func check(_ bytes: UnsafeRawBufferPointer, path: String, limits: ONNXReadLimits) throws -> Summary {
         let schema = WireSchema.onnx
@@ -38,7 +46,14 @@ enum WireFormatCheck {
         }
         var stack = [Frame(end: bytes.count, message: schema.root)]
         var summary = Summary()
+        summary.unpackedBytes = schema.messages[schema.root].structSize
         var pos = 0
+        func checkUnpackedBytes() throws {
+            // Scalars add a bounded amount per byte, so checking at length-delimited fields and at the end suffices.
+            guard summary.unpackedBytes > limits.maxTotalBytes else { return }
+            throw ONNXError.limitExceeded(what: "\(path): memory to unpack the protobuf (estimated, bytes)",
+                                          value: summary.unpackedBytes, limit: limits.maxTotalBytes)
+        }
 
         while let top = stack.last {
             if pos == top.end {
@@ -56,17 +71,20 @@ enum WireFormatCheck {
             guard field != 0 else {
                 throw malformed("field number 0 in \(schema.messages[top.message].name)", at: fieldStart)
             }
+            let info = schema.messages[top.message].fields[field]
             switch key & 7 {
             case 0:  // varint
                 guard readVarint(bytes, &pos, end: top.end) != nil else {
                     throw malformed("truncated or overlong varint in \(schema.messages[top.message].name).\(field)", at: fieldStart)
                 }
+                summary.unpackedBytes += perFieldOverhead + 8
             case 1, 5:  // fixed64, fixed32
                 let width = key & 7 == 1 ? 8 : 4
                 guard top.end - pos >= width else {
                     throw malformed("truncated \(width * 8)-bit field \(schema.messages[top.message].name).\(field)", at: fieldStart)
                 }
                 pos += width
+                summary.unpackedBytes += perFieldOverhead + 8
             case 2:  // length-delimited
                 guard let length = readVarint(bytes, &pos, end: top.end) else {
                     throw malformed("truncated length of \(schema.messages[top.message].name).\(field)", at: fieldStart)
@@ -76,10 +94,19 @@ enum WireFormatCheck {
                                     + "message has \(top.end - pos) left", at: fieldStart)
                 }
                 let end = pos + Int(length)
-                guard let child = schema.messages[top.message].children[field] else {
-                    pos = end  // bytes, string, packed array or unknown field: opaque
+                guard let child = info?.message else {
+                    // Bytes, string, packed array or unknown field: opaque. A packed array of `n` bytes holds at
+                    // most n / encodedWidth elements of elementWidth bytes each; anything else is copied (+ NUL).
+                    if let info, info.packedEncodedWidth > 0 {
+                        summary.unpackedBytes += perFieldOverhead + Int(length) / info.packedEncodedWidth * info.elementWidth
+                    } else {
+                        summary.unpackedBytes += perFieldOverhead + Int(length) + 1
+                    }
+                    pos = end
+                    try checkUnpackedBytes()
                     continue
                 }
+                summary.unpackedBytes += perFieldOverhead + schema.messages[child].structSize
                 let depth = stack.count  // the root ModelProto is depth 0, so this child is at depth stack.count
                 guard depth <= limits.maxNestingDepth else {
                     let chain = stack.suffix(4).map { schema.messages[$0.message].name } + [schema.messages[child].name]
@@ -100,6 +127,7 @@ enum WireFormatCheck {
                                                       limit: limits.maxNodes)
                     }
                 }
+                try checkUnpackedBytes()
                 stack.append(Frame(end: end, message: child))
             case 3, 4:
                 throw malformed("group wire type in \(schema.messages[top.message].name).\(field) (groups are not "
@@ -109,6 +137,7 @@ enum WireFormatCheck {
                                 at: fieldStart)
             }
         }
+        try checkUnpackedBytes()
         return summary
     }
 
@@ -128,13 +157,25 @@ enum WireFormatCheck {
     }
 }
 
-/// Which field numbers of each ONNX message are sub-messages, read once from protoc-c's descriptors.
+/// What the wire-format check needs to know about each ONNX message, read once from protoc-c's descriptors:
+/// which fields are sub-messages, and how large protobuf-c's unpacked form of each field is.
 struct WireSchema: Sendable {
+    struct Field: Sendable {
+        /// Index in ``WireSchema/messages`` when the field is a sub-message.
+        var message: Int?
+        /// Bytes per element in protobuf-c's C array, for repeated numeric fields.
+        var elementWidth = 0
+        /// The smallest encoding of one element in a packed array (1 for varints, 4 or 8 for fixed widths);
+        /// 0 when the field is not a repeated numeric field.
+        var packedEncodedWidth = 0
+    }
+
     struct Message: Sendable {
         /// The short protobuf name, for error messages (`GraphProto`, `Dimension`, ...).
         var name: String
-        /// Field number -> index in ``WireSchema/messages`` for every field of message type.
-        var children: [UInt32: Int]
+        /// `sizeof` the C struct protobuf-c allocates for the message.
+        var structSize: Int
+        var fields: [UInt32: Field]
     }
 
     var messages: [Message]
@@ -153,16 +194,20 @@ struct WireSchema: Sendable {
         while next < descriptors.count {
             let descriptor = descriptors[next].pointee
             next += 1
-            var message = Message(name: descriptor.short_name.map { String(cString: $0) } ?? "?", children: [:])
+            var message = Message(name: descriptor.short_name.map { String(cString: $0) } ?? "?",
+                                  structSize: descriptor.sizeof_message, fields: [:])
             for f in 0..<Int(descriptor.n_fields) {
                 let field = descriptor.fields[f]
-                guard field.type.rawValue == PROTOBUF_C_TYPE_MESSAGE.rawValue, let child = field.descriptor else { continue }
-                if let known = index[child] {
-                    message.children[field.id] = known
-                } else {
-                    index[child] = descriptors.count
-                    message.children[field.id] = descriptors.count
-                    descriptors.append(child.assumingMemoryBound(to: ProtobufCMessageDescriptor.self))
+                if field.type.rawValue == PROTOBUF_C_TYPE_MESSAGE.rawValue, let child = field.descriptor {
+                    if let known = index[child] {
+                        message.fields[field.id] = Field(message: known)
+                    } else {
+                        index[child] = descriptors.count
+                        message.fields[field.id] = Field(message: descriptors.count)
+                        descriptors.append(child.assumingMemoryBound(to: ProtobufCMessageDescriptor.self))
+                    }
+                } else if field.label.rawValue == PROTOBUF_C_LABEL_REPEATED.rawValue, let widths = Self.numericWidths(field.type) {
+                    message.fields[field.id] = Field(elementWidth: widths.element, packedEncodedWidth: widths.encoded)
                 }
             }
             messages.append(message)
@@ -176,5 +221,22 @@ struct WireSchema: Sendable {
         }
         self.node = find("onnx.NodeProto")
         self.graph = find("onnx.GraphProto")
+    }
+
+    /// (C element width, smallest packed encoding) of a numeric protobuf type; `nil` for strings, bytes, messages.
+    static func numericWidths(_ type: ProtobufCType) -> (element: Int, encoded: Int)? {
+        switch type.rawValue {
+        case PROTOBUF_C_TYPE_INT32.rawValue, PROTOBUF_C_TYPE_SINT32.rawValue, PROTOBUF_C_TYPE_UINT32.rawValue,
+             PROTOBUF_C_TYPE_ENUM.rawValue, PROTOBUF_C_TYPE_BOOL.rawValue:
+            return (4, 1)
+        case PROTOBUF_C_TYPE_INT64.rawValue, PROTOBUF_C_TYPE_SINT64.rawValue, PROTOBUF_C_TYPE_UINT64.rawValue:
+            return (8, 1)
+        case PROTOBUF_C_TYPE_SFIXED32.rawValue, PROTOBUF_C_TYPE_FIXED32.rawValue, PROTOBUF_C_TYPE_FLOAT.rawValue:
+            return (4, 4)
+        case PROTOBUF_C_TYPE_SFIXED64.rawValue, PROTOBUF_C_TYPE_FIXED64.rawValue, PROTOBUF_C_TYPE_DOUBLE.rawValue:
+            return (8, 8)
+        default:
+            return nil
+        }
     }
 }

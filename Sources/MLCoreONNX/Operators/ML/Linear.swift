@@ -50,7 +50,7 @@ struct LinearClassifier: Operator {
 
     init(_ spec: NodeSpec) throws {
         self.spec = spec
-        labels = try ClassLabels(spec)
+        labels = try ClassLabels(spec, intsName: "classlabels_ints")
         intercepts = try spec.floats("intercepts", default: [])
         guard !intercepts.isEmpty else { throw spec.error("missing attribute 'intercepts'") }
         weights = try coefficientMatrix(spec, targets: intercepts.count)
@@ -87,8 +87,11 @@ struct LinearClassifier: Operator {
             } else if transform == .probit {
                 z[r * columns] = Float(PostTransform.probit(Double(raw[r])))
             } else if addSecond {
-                z[r * 2] = 1 - raw[r]
-                z[r * 2 + 1] = raw[r]
+                // onnxruntime applies LOGISTIC to the single score before expanding it to [1 - p, p];
+                // other transforms are not applied to one column.
+                let p = transform == .logistic ? Float(PostTransform.logistic(Double(raw[r]))) : raw[r]
+                z[r * 2] = 1 - p
+                z[r * 2 + 1] = p
             } else {
                 z[r] = raw[r]
             }

@@ -29,15 +29,31 @@ enum PostTransform: String, Sendable {
         return x < 0 ? 1 - v : v
     }
 
-    static func probit(_ x: Double) -> Double { 1.41421356 * erfInv(2 * x - 1) }
+    /// Probit in single precision, step for step as onnxruntime computes it (its approximation error is
+    /// about 1e-3, so matching its float arithmetic matters more than precision here).
+    static func probit(_ x: Double) -> Double { Double(Float(1.41421356) * erfInv(2 * Float(x) - 1)) }
 
-    /// The approximation onnxruntime's `ErfInv` uses (Giles-style, single precision constants).
-    static func erfInv(_ x: Double) -> Double {
-        let sign: Double = x < 0 ? -1 : 1
+    /// Probit in double precision, as onnxruntime's double `ErfInv` overload computes it (float constants
+    /// promoted; used where onnxruntime keeps the score in double, e.g. one-target regression).
+    static func probitDouble(_ x: Double) -> Double {
+        let y = 2 * x - 1
+        let sign: Double = y < 0 ? -1 : 1
+        let w = (1 - y) * (1 + y)
+        let l = Foundation.log(w)
+        let v = 2.0 / Double(Float(3.14159) * Float(0.147)) + 0.5 * l
+        let v2 = 1.0 / Double(Float(0.147)) * l
+        let v3 = (v * v - v2).squareRoot() - v
+        return Double(Float(1.41421356)) * sign * v3.squareRoot()
+    }
+
+    /// The inverse-erf approximation onnxruntime's `ErfInv` uses (Winitzki's formula, a = 0.147, with
+    /// `(float)M_PI` as in onnxruntime 1.2x's ml_common.h).
+    static func erfInv(_ x: Float) -> Float {
+        let sign: Float = x < 0 ? -1 : 1
         let y = (1 - x) * (1 + x)
-        let l = Foundation.log(y)
-        let v = 2 / (3.14159 * 0.147) + 0.5 * l
-        let v2 = 1 / 0.147 * l
+        let l = logf(y)
+        let v = 2 / (Float.pi * Float(0.147)) + 0.5 * l
+        let v2 = 1 / Float(0.147) * l
         let v3 = -v + (v * v - v2).squareRoot()
         return sign * v3.squareRoot()
     }

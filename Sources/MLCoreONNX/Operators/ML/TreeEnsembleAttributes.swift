@@ -80,6 +80,7 @@ func treeScores(_ ensemble: TreeEnsemble, _ x: Tensor, aggregation: TreeAggregat
     guard width >= ensemble.featureCount else {
         throw spec.shapeError("X has \(width) features, the trees read feature index \(ensemble.featureCount - 1)")
     }
+    let stride = Swift.max(width, 1)
     var doubles = [Double](repeating: 0, count: x.count)
     switch x.dtype {
     case .float32: try x.withUnsafeBufferPointer(as: Float.self) { p in for i in 0..<p.count { doubles[i] = Double(p[i]) } }
@@ -89,7 +90,7 @@ func treeScores(_ ensemble: TreeEnsemble, _ x: Tensor, aggregation: TreeAggregat
     default: throw spec.error("X has element type \(x.dtype); tree ensembles take float, double, int64 or int32")
     }
     let scores = doubles.withUnsafeBufferPointer {
-        ensemble.scores(features: $0, rows: rows, featureStride: Swift.max(width, 1), aggregation: aggregation, threads: context.threads)
+        ensemble.scores(features: $0, rows: rows, featureStride: stride, aggregation: aggregation, threads: context.threads)
     }
     return (rows, scores)
 }

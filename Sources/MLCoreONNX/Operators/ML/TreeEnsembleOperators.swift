@@ -52,16 +52,18 @@ struct TreeEnsembleRegressor: Operator {
                 case .average: s = s / trees + origin
                 case .min, .max: s = raw.hasScore[r] ? s + origin : origin
                 }
-                out[r] = transform == .probit ? PostTransform.probit(s) : s
+                out[r] = transform == .probit ? PostTransform.probitDouble(s) : s
                 continue
             }
             for k in 0..<t {
                 let s = raw.values[r * t + k], has = raw.hasScore[r * t + k]
                 let base = useBase ? baseValues[k] : 0
+                // A target no reached leaf scored reads as 0, base value or not (onnxruntime's ScoreValue).
+                guard has else { row[k] = 0; continue }
                 switch aggregation {
                 case .sum: row[k] = s + base
                 case .average: row[k] = s / trees + base
-                case .min, .max: row[k] = base + (has ? s : 0)
+                case .min, .max: row[k] = s + base
                 }
             }
             transform.apply(&row)
@@ -183,10 +185,11 @@ struct ClassLabels: Sendable {
     var ints: [Int64]?
     var strings: [String]?
 
-    init(_ spec: NodeSpec) throws {
-        let i = try spec.ints("classlabels_int64s", default: [])
+    /// - Parameter intsName: `classlabels_int64s` (tree ensembles) or `classlabels_ints` (LinearClassifier).
+    init(_ spec: NodeSpec, intsName: String = "classlabels_int64s") throws {
+        let i = try spec.ints(intsName, default: [])
         let s = try spec.strings("classlabels_strings", default: [])
-        guard i.isEmpty != s.isEmpty else { throw spec.error("exactly one of classlabels_int64s and classlabels_strings must be given") }
+        guard i.isEmpty != s.isEmpty else { throw spec.error("exactly one of \(intsName) and classlabels_strings must be given") }
         ints = i.isEmpty ? nil : i
         strings = s.isEmpty ? nil : s
     }

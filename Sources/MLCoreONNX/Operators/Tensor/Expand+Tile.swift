@@ -68,6 +68,7 @@ struct Tile: Operator {
             dims += [repeats[k], x.shape[k]]
             strides += [0, inStrides[k]]
         }
+        _ = try context.checkTensorSize(Shape(outDims), x.dtype, spec)
         let tiled = try stridedCopy(x, shape: Shape(dims), strides: strides, base: 0, spec, context)
         return [.tensor(try tiled.viewed(as: Shape(outDims), spec))]
     }

@@ -1,0 +1,361 @@
+import MLCoreKernels
+import MLCoreTensor
+
+/// Conv: N-D convolution (1, 2 or 3 spatial axes) with groups, strides, dilations, explicit or automatic
+/// padding and an optional bias, on float32 and float64.
+///
+/// Three paths: a pointwise convolution (1x1, stride 1, no padding) multiplies the weight with the input
+/// image directly; a convolution whose groups each read one input channel (depthwise) runs a direct loop;
+/// everything else unfolds the input (im2col) and multiplies on ``GEMM``, one product per group, several
+/// small images side by side in one product so that the GEMM's `n` stays large.
+///
+/// - Complexity: O(N * M * (C / group) * kernel size * output size).
+/// - SeeAlso: https://onnx.ai/onnx/operators/onnx__Conv.html
+struct Conv: Operator {
+    let spec: NodeSpec
+    let window: SlidingWindowAttributes
+    let group: Int
+
+    /// im2col columns a GEMM should get at least, when images are small: below a few hundred columns the
+    /// GEMM kernels lose much of their throughput per call (see `KernelPaths`), and batching images costs
+    /// nothing but the column buffer.
+    static let targetColumns = 512
+
+    init(_ spec: NodeSpec) throws {
+        self.spec = spec
+        window = try SlidingWindowAttributes(spec, requireKernel: false)
+        let g = try spec.int("group", default: 1)
+        guard g >= 1, g <= SlidingWindowAttributes.maxValue else { throw spec.error("group \(g) must be >= 1") }
+        group = Int(g)
+        if let w = spec.constantInput(1) { _ = try checkWeight(w.shape, channels: nil) }
+        if let b = spec.constantInput(2), let w = spec.constantInput(1) { try checkBias(b, outputChannels: w.shape[0]) }
+    }
+
+    /// Checks the weight `[M, C / group, k1, ...]` against the attributes (and the input's channels when
+    /// known) and returns its kernel dimensions.
+    func checkWeight(_ w: Shape, channels: Int?) throws -> [Int] {
+        guard w.rank >= 3 else { throw spec.shapeError("weight \(w) must have rank >= 3 ([M, C/group, k1, ...])") }
+        let kernel = Array(w.dims.dropFirst(2))
+        if let k = window.kernelShape, k != kernel {
+            throw spec.shapeError("kernel_shape \(k) differs from the weight's kernel \(kernel) (weight \(w))")
+        }
+        if let r = window.spatialRank, r != kernel.count {
+            throw spec.shapeError("attributes describe \(r) spatial axes, the weight \(w) has \(kernel.count)")
+        }
+        guard w[0] % group == 0 else { throw spec.shapeError("weight \(w): \(w[0]) output channels do not divide into \(group) groups") }
+        if let channels {
+            guard w[1] * group == channels else {
+                throw spec.shapeError("input has \(channels) channels, weight \(w) with group \(group) expects \(w[1] * group)")
+            }
+        }
+        return kernel
+    }
+
+    func checkBias(_ b: Tensor, outputChannels: Int) throws {
+        guard b.rank == 1, b.shape[0] == outputChannels else {
+            throw spec.shapeError("bias \(b.shape) must be [\(outputChannels)] (one value per output channel)")
+        }
+    }
+
+    func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
+        let x = try inputs.tensor(0, spec), w = try inputs.tensor(1, spec)
+        let bias = try inputs.optionalTensor(2, spec)
+        guard x.dtype == .float32 || x.dtype == .float64 else { throw spec.error("element type \(x.dtype) is not supported (float32, float64)") }
+        guard w.dtype == x.dtype, bias.map({ $0.dtype == x.dtype }) ?? true else {
+            throw spec.error("X, W and B must share one element type, got \(x.dtype), \(w.dtype), \(bias?.dtype.description ?? "-")")
+        }
+        guard x.rank >= 3, x.rank == w.rank else {
+            throw spec.shapeError("input \(x.shape) and weight \(w.shape) must have the same rank >= 3 ([N, C, spatial...])")
+        }
+        let kernel = try checkWeight(w.shape, channels: x.shape[1])
+        let m = w.shape[0]
+        if let bias { try checkBias(bias, outputChannels: m) }
+        let g = try window.geometry(input: Array(x.shape.dims.dropFirst(2)), kernel: kernel, pooling: false, spec)
+        let outShape = Shape([x.shape[0], m] + g.outputSpatial)
+
+        let problem = ConvProblem(batch: x.shape[0], channels: x.shape[1], outputChannels: m, groups: group, geometry: g)
+        switch x.dtype {
+        case .float32: return [.tensor(try convolve(Float.self, x, w, bias, problem, outShape, context))]
+        default: return [.tensor(try convolve(Double.self, x, w, bias, problem, outShape, context))]
+        }
+    }
+
+    func convolve<T: NNFloat>(_: T.Type, _ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ p: ConvProblem,
+                              _ outShape: Shape, _ context: RunContext) throws -> Tensor {
+        let biasValues = try bias?.scalars(as: T.self)
+        if p.inputChannelsPerGroup == 1 && p.groups > 1 {
+            var y = try context.makeTensor(outShape, T.dtype, node: spec.name)
+            try depthwise(x, w, biasValues, p, &y, threads: context.threads)
+            return y
+        }
+        return try gemmConvolution(T.self, x, w, biasValues, p, outShape, context)
+    }
+
+    /// The im2col + GEMM path (and the pointwise path, which needs no unfolding).
+    func gemmConvolution<T: NNFloat>(_: T.Type, _ x: Tensor, _ w: Tensor, _ bias: [T]?, _ p: ConvProblem,
+                                     _ outShape: Shape, _ context: RunContext) throws -> Tensor {
+        let g = p.geometry
+        let k = p.inputChannelsPerGroup * g.kernelCount
+        let mg = p.outputChannelsPerGroup
+        let oSp = g.outputCount
+        let options = context.kernelOptions
+        let weights = try w.reshaped([p.outputChannels, k])
+
+        // One image, one group: the GEMM writes the output itself, bias preloaded and accumulated (beta 1).
+        if p.batch == 1 && p.groups == 1 {
+            var c = try context.makeTensor([p.outputChannels, oSp], T.dtype, node: spec.name)
+            if c.count == 0 { return try c.reshaped(outShape) }
+            if let bias {
+                try c.withUnsafeMutableBufferPointer(as: T.self) { pc in
+                    for o in 0..<p.outputChannels { (pc.baseAddress! + o * oSp).update(repeating: bias[o], count: oSp) }
+                }
+            }
+            if k > 0 {
+                let columns = g.isPointwise ? try x.reshaped([k, oSp]) : try unfold(T.self, x, p, images: 0..<1, group: 0, context)
+                try gemm(weights, columns, &c, beta: bias == nil ? 0 : 1, options)
+            }
+            return try c.reshaped(outShape)
+        }
+
+        var y = try context.makeTensor(outShape, T.dtype, node: spec.name)
+        if y.count == 0 { return y }
+        if k == 0 {
+            // No input channels: the output is the bias.
+            try scatter(nil, bias, p, images: 0..<p.batch, group: 0, groupsAll: true, &y)
+            return y
+        }
+        let chunk = g.isPointwise ? 1 : Swift.max(1, Swift.min(p.batch, Self.targetColumns / Swift.max(oSp, 1)))
+        let imageStride = p.channels * g.inputCount
+        let flatInput = try x.reshaped([-1])
+        var product: Tensor? = nil
+        var n0 = 0
+        while n0 < p.batch {
+            let images = n0..<Swift.min(p.batch, n0 + chunk)
+            for group in 0..<p.groups {
+                let columns: Tensor
+                if g.isPointwise {
+                    let start = images.lowerBound * imageStride + group * p.inputChannelsPerGroup * g.inputCount
+                    columns = try flatInput.rows(start..<start + k * oSp).reshaped([k, oSp])
+                } else {
+                    columns = try unfold(T.self, x, p, images: images, group: group, context)
+                }
+                let n = images.count * oSp
+                if product?.shape != [mg, n] { product = try context.makeTensor([mg, n], T.dtype, node: spec.name) }
+                let a = try weights.rows(group * mg..<(group + 1) * mg)
+                try gemm(a, columns, &product!, beta: 0, options)
+                try scatter(product!, bias, p, images: images, group: group, groupsAll: false, &y)
+            }
+            n0 = images.upperBound
+        }
+        return y
+    }
+
+    func gemm(_ a: Tensor, _ b: Tensor, _ c: inout Tensor, beta: Double, _ options: KernelOptions) throws {
+        do {
+            try GEMM.multiply(a, b, into: &c, beta: beta, options: options)
+        } catch let error as TensorError {
+            throw spec.shapeError("\(error)")
+        }
+    }
+
+    /// Copies a group's GEMM product `[M/group, images * outputSize]` into the output, adding the bias.
+    /// With `product` nil (no input channels) writes only the bias, for every group when `groupsAll`.
+    func scatter<T: NNFloat>(_ product: Tensor?, _ bias: [T]?, _ p: ConvProblem, images: Range<Int>, group: Int,
+                             groupsAll: Bool, _ y: inout Tensor) throws {
+        let oSp = p.geometry.outputCount, mg = p.outputChannelsPerGroup, m = p.outputChannels
+        let channels = groupsAll ? 0..<m : group * mg..<(group + 1) * mg
+        let columns = images.count * oSp
+        try y.withUnsafeMutableBufferPointer(as: T.self) { py in
+            let out = py.baseAddress!
+            if let product {
+                try product.withUnsafeBufferPointer(as: T.self) { pp in
+                    let src = pp.baseAddress!
+                    for (j, n) in images.enumerated() {
+                        for (row, o) in channels.enumerated() {
+                            let s = src + row * columns + j * oSp, d = out + (n * m + o) * oSp
+                            if let bias {
+                                let b = bias[o]
+                                for i in 0..<oSp { d[i] = s[i] + b }
+                            } else {
+                                d.update(from: s, count: oSp)
+                            }
+                        }
+                    }
+                }
+            } else if let bias {
+                for n in images { for o in channels { (out + (n * m + o) * oSp).update(repeating: bias[o], count: oSp) } }
+            }
+        }
+    }
+
+    /// im2col: the `[C/group * kernel size, images * output size]` matrix whose column for an output position
+    /// holds the input values its window reads (zeros in the padding).
+    func unfold<T: NNFloat>(_: T.Type, _ x: Tensor, _ p: ConvProblem, images: Range<Int>, group: Int,
+                            _ context: RunContext) throws -> Tensor {
+        let g = p.geometry
+        let cg = p.inputChannelsPerGroup, kSp = g.kernelCount, oSp = g.outputCount, inSp = g.inputCount
+        let ld = images.count * oSp
+        var columns = try context.makeTensor([cg * kSp, ld], T.dtype, node: spec.name)
+        let (iD, iH, iW) = (g.input[0], g.input[1], g.input[2])
+        let (oD, oH, oW) = (g.output[0], g.output[1], g.output[2])
+        let (kH, kW) = (g.kernel[1], g.kernel[2])
+        let (sD, sH, sW) = (g.stride[0], g.stride[1], g.stride[2])
+        let (dD, dH, dW) = (g.dilation[0], g.dilation[1], g.dilation[2])
+        let (pD, pH, pW) = (g.padBegin[0], g.padBegin[1], g.padBegin[2])
+        try x.withUnsafeBufferPointer(as: T.self) { px in
+            try columns.withUnsafeMutableBufferPointer(as: T.self) { pcol in
+                let xBase = px.baseAddress!, colBase = pcol.baseAddress!
+                // Rows (channel, tap) are independent: split them over threads.
+                let rows = images.count * cg * kSp
+                NNParallel.forEach(rows, threads: context.threads, work: rows * oSp) { range in
+                    for task in range {
+                        let j = task / (cg * kSp), row = task % (cg * kSp)
+                        let c = row / kSp, tap = row % kSp
+                        let kd = tap / (kH * kW), kh = (tap / kW) % kH, kw = tap % kW
+                        let plane = xBase + ((images.lowerBound + j) * p.channels + group * cg + c) * inSp
+                        let dst = colBase + row * ld + j * oSp
+                        let (lo, hi) = g.validOutputRange(axis: 2, tap: kw)
+                        let offsetW = kw * dW - pW
+                        for od in 0..<oD {
+                            let id = od * sD + kd * dD - pD
+                            for oh in 0..<oH {
+                                let ih = oh * sH + kh * dH - pH
+                                let d = dst + (od * oH + oh) * oW
+                                // The buffer is zero-filled: padding positions stay untouched.
+                                guard id >= 0, id < iD, ih >= 0, ih < iH, hi > lo else { continue }
+                                let start = (id * iH + ih) * iW + offsetW
+                                if sW == 1 {
+                                    (d + lo).update(from: plane + (start + lo), count: hi - lo)
+                                } else {
+                                    for ow in lo..<hi { d[ow] = plane[start + ow * sW] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return columns
+    }
+
+    /// Direct convolution for groups of one input channel (depthwise, with any channel multiplier): each
+    /// output plane accumulates `kernel size` shifted, scaled rows of one input plane.
+    func depthwise<T: NNFloat>(_ x: Tensor, _ w: Tensor, _ bias: [T]?, _ p: ConvProblem, _ y: inout Tensor,
+                               threads: Int) throws {
+        let g = p.geometry
+        let mg = p.outputChannelsPerGroup, m = p.outputChannels, kSp = g.kernelCount
+        let inSp = g.inputCount, oSp = g.outputCount
+        let (iD, iH, iW) = (g.input[0], g.input[1], g.input[2])
+        let (oD, oH, oW) = (g.output[0], g.output[1], g.output[2])
+        let (kD, kH, kW) = (g.kernel[0], g.kernel[1], g.kernel[2])
+        let (sD, sH, sW) = (g.stride[0], g.stride[1], g.stride[2])
+        let (dD, dH, dW) = (g.dilation[0], g.dilation[1], g.dilation[2])
+        let (pD, pH, pW) = (g.padBegin[0], g.padBegin[1], g.padBegin[2])
+        let ranges = (0..<kW).map { g.validOutputRange(axis: 2, tap: $0) }
+        // Output columns where every tap of a kernel row is inside the input: no bounds per tap there.
+        let interiorLo = ranges.map(\.lo).max() ?? 0, interiorHi = ranges.map(\.hi).min() ?? 0
+        let interior = interiorLo..<Swift.max(interiorLo, interiorHi)
+        try x.withUnsafeBufferPointer(as: T.self) { px in
+            try w.withUnsafeBufferPointer(as: T.self) { pw in
+                try y.withUnsafeMutableBufferPointer(as: T.self) { py in
+                    let xBase = px.baseAddress!, wBase = pw.baseAddress!, yBase = py.baseAddress!
+                    let planes = p.batch * m
+                    NNParallel.forEach(planes, threads: threads, work: planes * oSp * kSp) { range in
+                        for plane in range {
+                            let n = plane / m, o = plane % m
+                            let input = xBase + (n * p.channels + o / mg) * inSp
+                            let kernel = wBase + o * kSp
+                            let out = yBase + plane * oSp
+                            out.update(repeating: bias?[o] ?? 0, count: oSp)
+                            for od in 0..<oD {
+                                for oh in 0..<oH {
+                                    let row = out + (od * oH + oh) * oW
+                                    for kd in 0..<kD {
+                                        let id = od * sD + kd * dD - pD
+                                        guard id >= 0, id < iD else { continue }
+                                        for kh in 0..<kH {
+                                            let ih = oh * sH + kh * dH - pH
+                                            guard ih >= 0, ih < iH else { continue }
+                                            Self.accumulateRow(row, input, start: (id * iH + ih) * iW - pW,
+                                                               taps: kernel + (kd * kH + kh) * kW, kW: kW, dW: dW, sW: sW,
+                                                               ranges: ranges, interior: interior)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `row[ow] += sum over kw of taps[kw] * input[start + ow * sW + kw * dW]` for the valid `ow` of each tap
+    /// (`ranges[kw]`). Inside `interior` all taps are valid and run fused in one pass (3 taps unrolled, the
+    /// common 3x3 case); the edges run per tap.
+    @inline(__always)
+    static func accumulateRow<T: NNFloat>(_ row: UnsafeMutablePointer<T>, _ input: UnsafePointer<T>, start: Int,
+                                          taps: UnsafePointer<T>, kW: Int, dW: Int, sW: Int,
+                                          ranges: [(lo: Int, hi: Int)], interior: Range<Int>) {
+        let a = interior.lowerBound, b = interior.upperBound
+        guard a < b else {
+            for kw in 0..<kW {
+                let wk = taps[kw], (lo, hi) = ranges[kw]
+                for ow in lo..<hi { row[ow] += wk * input[start + ow * sW + kw * dW] }
+            }
+            return
+        }
+        let out = row + a, n = b - a
+        let src = input + (start + a * sW)  // in bounds: `a` is valid for every tap
+        if sW == 1 {
+            // Contiguous taps: 8 outputs per step, explicit vectors (the compiler cannot rule out overlap).
+            var i = 0
+            if kW == 3 {
+                let w0 = taps[0], w1 = taps[1], w2 = taps[2], s1 = src + dW, s2 = src + 2 * dW
+                let v0 = SIMD8<T>(repeating: w0), v1 = SIMD8<T>(repeating: w1), v2 = SIMD8<T>(repeating: w2)
+                while i + 8 <= n {
+                    var acc = NNVector.load(out + i)
+                    acc += v0 * NNVector.load(src + i) + v1 * NNVector.load(s1 + i) + v2 * NNVector.load(s2 + i)
+                    NNVector.store(acc, out + i)
+                    i += 8
+                }
+                while i < n { out[i] += w0 * src[i] + w1 * s1[i] + w2 * s2[i]; i += 1 }
+            } else {
+                for kw in 0..<kW {
+                    let wk = taps[kw], s = src + kw * dW, vk = SIMD8<T>(repeating: wk)
+                    i = 0
+                    while i + 8 <= n {
+                        NNVector.store(NNVector.load(out + i) + vk * NNVector.load(s + i), out + i)
+                        i += 8
+                    }
+                    while i < n { out[i] += wk * s[i]; i += 1 }
+                }
+            }
+        } else if kW == 3 {
+            let w0 = taps[0], w1 = taps[1], w2 = taps[2], o1 = dW, o2 = 2 * dW
+            for i in 0..<n { let j = i * sW; out[i] += w0 * src[j] + w1 * src[j + o1] + w2 * src[j + o2] }
+        } else {
+            for kw in 0..<kW {
+                let wk = taps[kw], s = src + kw * dW
+                for i in 0..<n { out[i] += wk * s[i * sW] }
+            }
+        }
+        for kw in 0..<kW {
+            let wk = taps[kw], (lo, hi) = ranges[kw]
+            for ow in lo..<Swift.min(hi, a) { row[ow] += wk * input[start + ow * sW + kw * dW] }
+            for ow in Swift.max(lo, b)..<hi { row[ow] += wk * input[start + ow * sW + kw * dW] }
+        }
+    }
+}
+
+/// The sizes of one convolution, checked against each other by ``Conv/run(_:_:)``.
+struct ConvProblem: Sendable {
+    var batch: Int
+    var channels: Int
+    var outputChannels: Int
+    var groups: Int
+    var geometry: SlidingWindowGeometry
+
+    var inputChannelsPerGroup: Int { channels / groups }
+    var outputChannelsPerGroup: Int { outputChannels / groups }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import MLBench
+
+struct Inference: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inference",
+        abstract: "Run one MLPerf-style scenario on an ONNX model with MLCore's engine.",
+        discussion: """
+            single-stream: one sample per query, back to back (headline p90). multi-stream: 8 samples per query \
+            (headline p99). server: Poisson arrivals, searching the highest rate whose p99 stays under \
+            --latency-bound. offline: all samples in one query (samples/s). Results are VALID only when the \
+            minimum duration and query count were met (and, for server, the latency bound held).
+            """)
+
+    @Option(name: .long, help: "The .onnx model.") var model: String
+    @Option(name: .long, help: "Samples: CSV with a header row and one numeric column per feature.") var input: String
+    @Option(name: .long, help: "single-stream | multi-stream | server | offline") var scenario: String = "single-stream"
+    @Option(name: .long, help: "Threads (default: all cores).") var threads: Int?
+    @Option(name: .long, help: "Minimum measured duration in seconds (default 10; --quick: 2).") var minDuration: Double?
+    @Option(name: .long, help: "Minimum query count (default 100).") var minQueries: Int = 100
+    @Option(name: .long, help: "Latency bound for server, in ms (default 10).") var latencyBound: Double = 10
+    @Option(name: .long, help: "Report path (default: results/inference-<UTC time>.json).") var report: String?
+    @Flag(name: .long, help: "Short run (2 s minimum duration).") var quick = false
+
+    func run() throws {
+        guard let scenario = Scenario(rawValue: scenario) else {
+            throw ValidationError("unknown scenario '\(self.scenario)'; use single-stream, multi-stream, server or offline")
+        }
+        let threads = max(1, self.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        BLAS.setThreads(threads)
+        let settings = TestSettings(scenario: scenario, minDuration: minDuration ?? (quick ? 2 : 10), minQueries: minQueries,
+                                    latencyBound: latencyBound / 1000)
+        var out = Report(suite: "inference", quick: quick, threads: threads)
+        let result = try InferenceBenchmark(model: URL(fileURLWithPath: model), input: URL(fileURLWithPath: input),
+                                            settings: settings, threads: threads).run(into: &out)
+        if !result.valid { out.notes.append("INVALID: " + result.invalidReasons.joined(separator: "; ")) }
+        let path = try ReportWriter.write(out, to: report)
+        print(ConsoleTable.render(out))
+        print("\(result.valid ? "VALID" : "INVALID")\(result.valid ? "" : ": " + result.invalidReasons.joined(separator: "; "))")
+        print("report written to \(path)")
+    }
+}
