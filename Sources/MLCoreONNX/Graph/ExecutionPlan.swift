@@ -5,16 +5,30 @@ import MLCoreTensor
 /// Built once by ``Planner``; immutable and shared by every run. Each run owns its own slot array, so runs
 /// from many threads never share a buffer.
 struct ExecutionPlan: Sendable {
-    struct Step: Sendable {
-        var node: ONNXNode
-        var op: any Operator
+    /// One operator call. A class so that walking the plan on every run shares steps instead of copying
+    /// their arrays (measured: struct copies were ~5% of a 16-node MLP's batch-1 latency).
+    final class Step: Sendable {
+        let node: ONNXNode
+        let op: any Operator
         /// Slot of each input (nil for an omitted optional input).
-        var inputs: [Int?]
+        let inputs: [Int?]
         /// Slot of each output (nil for an unused optional output).
-        var outputs: [Int?]
+        let outputs: [Int?]
         /// Slots whose last reader is this step: released after it, so their buffers free as early as
         /// liveness allows (peak memory follows the live set, not the whole graph).
-        var releases: [Int]
+        let releases: [Int]
+
+        init(node: ONNXNode, op: any Operator, inputs: [Int?], outputs: [Int?], releases: [Int]) {
+            self.node = node
+            self.op = op
+            self.inputs = inputs
+            self.outputs = outputs
+            self.releases = releases
+        }
+
+        func releasing(_ slots: [Int]) -> Step {
+            Step(node: node, op: op, inputs: inputs, outputs: outputs, releases: releases + slots)
+        }
     }
 
     var steps: [Step]

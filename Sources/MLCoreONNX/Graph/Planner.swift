@@ -51,8 +51,20 @@ struct Planner {
 
         var steps: [ExecutionPlan.Step] = []
         let context = RunContext(threads: options.threads, maxTensorBytes: options.maxTensorBytes)
-        for index in order {
-            let node = graph.nodes[index]
+        let fusions = matMulAddFusions(graph, producer: producer)
+        let fusedAdds = Set(fusions.values.map(\.add))
+        for index in order where !fusedAdds.contains(index) {
+            var node = graph.nodes[index]
+            if let fusion = fusions[index], let opset = model.opset(for: "") {
+                // MatMul(x, W) followed by Add(_, bias) with constant W and bias: one GEMM with the bias as C.
+                let add = graph.nodes[fusion.add]
+                node = ONNXNode(name: node.name + "+" + add.name, opType: "MatMul+Add", domain: "",
+                                inputs: node.inputs, outputs: add.outputs, attributes: [:])
+                let spec = NodeSpec(node: node, opset: opset, constantInputs: node.inputs.map { constantValues[$0] }, options: options)
+                steps.append(ExecutionPlan.Step(node: node, op: try FusedMatMulAdd(spec, bias: fusion.bias),
+                                                inputs: node.inputs.map { slot($0) }, outputs: add.outputs.map { slot($0) }, releases: []))
+                continue
+            }
             guard let opset = model.opset(for: node.domain) else {
                 throw ONNXError.invalidGraph(reason: "node '\(node.name)' uses domain '\(node.domain.isEmpty ? "ai.onnx" : node.domain)', which the model does not import")
             }
@@ -95,9 +107,33 @@ struct Planner {
         for (i, step) in steps.enumerated() {
             for case let s? in step.inputs { lastReader[s] = i }
         }
-        for (s, i) in lastReader where !keep.contains(s) { steps[i].releases.append(s) }
+        var releases: [Int: [Int]] = [:]
+        for (s, i) in lastReader where !keep.contains(s) { releases[i, default: []].append(s) }
+        for (i, slots) in releases { steps[i] = steps[i].releasing(slots.sorted()) }
 
         return ExecutionPlan(steps: steps, slotCount: slotOf.count, constants: constants, inputs: inputs, outputs: outputs)
+    }
+
+    /// MatMul nodes (by index) whose only consumer is an Add of a constant bias, with W a constant 2-D
+    /// float32 matrix `[K, N]` and the bias `[N]` or `[1, N]`: the pair runs as one GEMM (onnxruntime fuses the
+    /// same pattern). The MatMul's output must not be a graph output.
+    func matMulAddFusions(_ graph: ONNXGraph, producer: [String: Int]) -> [Int: (add: Int, bias: Tensor)] {
+        guard options.constantFolding else { return [:] }
+        var consumers: [String: [Int]] = [:]
+        for (i, node) in graph.nodes.enumerated() { for input in Set(node.inputs) where !input.isEmpty { consumers[input, default: []].append(i) } }
+        let outputs = Set(graph.outputs.map(\.name))
+        var result: [Int: (add: Int, bias: Tensor)] = [:]
+        for (i, node) in graph.nodes.enumerated() where node.opType == "MatMul" && node.domain.isEmpty && node.inputs.count == 2 {
+            guard let out = node.outputs.first, !outputs.contains(out), let users = consumers[out], users.count == 1 else { continue }
+            let add = graph.nodes[users[0]]
+            guard add.opType == "Add", add.domain.isEmpty, add.inputs.count == 2, add.outputs.count == 1,
+                  let w = graph.initializers[node.inputs[1]], w.dtype == .float32, w.rank == 2 else { continue }
+            let biasName = add.inputs[0] == out ? add.inputs[1] : add.inputs[0]
+            guard add.inputs.contains(out), biasName != out, let bias = graph.initializers[biasName], bias.dtype == .float32,
+                  bias.count == w.shape[1], bias.shape == [w.shape[1]] || bias.shape == [1, w.shape[1]] else { continue }
+            result[i] = (users[0], bias)
+        }
+        return result
     }
 
     /// Operators whose output is not a function of their inputs: never folded.

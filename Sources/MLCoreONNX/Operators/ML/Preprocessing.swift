@@ -171,19 +171,28 @@ struct ArrayFeatureExtractor: Operator {
         for i in indices where i < 0 || i >= Int64(f) { throw spec.error("index \(i) is outside the last axis of X \(x.shape)") }
         let outer = f == 0 ? 0 : x.count / f
         let outShape: Shape = x.rank == 1 ? [1, indices.count] : Shape(Array(x.shape.dims.dropLast()) + [indices.count])
-        func gather<T>(_ v: [T]) -> [T] {
-            var out: [T] = []
-            out.reserveCapacity(outer * indices.count)
-            for r in 0..<outer { for i in indices { out.append(v[r * f + Int(i)]) } }
+        // Read in place (no copy of X): for a classifier's label lookup X is the class list, every call.
+        func gather<T: TensorScalar>(_: T.Type) throws -> Tensor {
+            var out = try context.makeTensor(outShape, T.dtype, node: spec.name)
+            try x.withUnsafeBufferPointer(as: T.self) { v in
+                try out.withUnsafeMutableBufferPointer(as: T.self) { o in
+                    var k = 0
+                    for r in 0..<outer { for i in indices { o[k] = v[r * f + Int(i)]; k += 1 } }
+                }
+            }
             return out
         }
         switch x.dtype {
-        case .float32: return [.tensor(try Tensor(shape: outShape, scalars: gather(try x.scalars(as: Float.self))))]
-        case .float64: return [.tensor(try Tensor(shape: outShape, scalars: gather(try x.scalars(as: Double.self))))]
-        case .int64: return [.tensor(try Tensor(shape: outShape, scalars: gather(try x.scalars(as: Int64.self))))]
-        case .int32: return [.tensor(try Tensor(shape: outShape, scalars: gather(try x.scalars(as: Int32.self))))]
-        case .bool: return [.tensor(try Tensor(shape: outShape, scalars: gather(try x.scalars(as: Bool.self))))]
-        case .string: return [.tensor(try Tensor(shape: outShape, strings: gather(try x.strings())))]
+        case .float32: return [.tensor(try gather(Float.self))]
+        case .float64: return [.tensor(try gather(Double.self))]
+        case .int64: return [.tensor(try gather(Int64.self))]
+        case .int32: return [.tensor(try gather(Int32.self))]
+        case .bool: return [.tensor(try gather(Bool.self))]
+        case .string:
+            let v = try x.strings()
+            var out: [String] = []
+            for r in 0..<outer { for i in indices { out.append(v[r * f + Int(i)]) } }
+            return [.tensor(try Tensor(shape: outShape, strings: out))]
         }
     }
 }

@@ -72,6 +72,9 @@ struct Conv: Operator {
         if let bias { try checkBias(bias, outputChannels: m) }
         let g = try window.geometry(input: Array(x.shape.dims.dropFirst(2)), kernel: kernel, pooling: false, spec)
         let outShape = Shape([x.shape[0], m] + g.outputSpatial)
+        if x.shape[0] == 0 || m == 0 || g.outputCount == 0 {
+            return [.tensor(try context.makeTensor(outShape, x.dtype, node: spec.name))]
+        }
 
         let problem = ConvProblem(batch: x.shape[0], channels: x.shape[1], outputChannels: m, groups: group, geometry: g)
         switch x.dtype {
@@ -95,7 +98,7 @@ struct Conv: Operator {
     func gemmConvolution<T: NNFloat>(_: T.Type, _ x: Tensor, _ w: Tensor, _ bias: [T]?, _ p: ConvProblem,
                                      _ outShape: Shape, _ context: RunContext) throws -> Tensor {
         let g = p.geometry
-        let k = p.inputChannelsPerGroup * g.kernelCount
+        let k = try nnProduct([p.inputChannelsPerGroup, g.kernelCount], spec)
         let mg = p.outputChannelsPerGroup
         let oSp = g.outputCount
         let options = context.kernelOptions
@@ -207,7 +210,7 @@ struct Conv: Operator {
                 let xBase = px.baseAddress!, colBase = pcol.baseAddress!
                 // Rows (channel, tap) are independent: split them over threads.
                 let rows = images.count * cg * kSp
-                NNParallel.forEach(rows, threads: context.threads, work: rows * oSp) { range in
+                NNParallel.forEach(rows, threads: context.threads, work: rows &* oSp) { range in
                     for task in range {
                         let j = task / (cg * kSp), row = task % (cg * kSp)
                         let c = row / kSp, tap = row % kSp
@@ -260,7 +263,7 @@ struct Conv: Operator {
                 try y.withUnsafeMutableBufferPointer(as: T.self) { py in
                     let xBase = px.baseAddress!, wBase = pw.baseAddress!, yBase = py.baseAddress!
                     let planes = p.batch * m
-                    NNParallel.forEach(planes, threads: threads, work: planes * oSp * kSp) { range in
+                    NNParallel.forEach(planes, threads: threads, work: planes &* oSp &* kSp) { range in
                         for plane in range {
                             let n = plane / m, o = plane % m
                             let input = xBase + (n * p.channels + o / mg) * inSp

@@ -113,6 +113,9 @@ struct ConvTranspose: Operator {
             g.dilation[lead + i] = d
             g.padBegin[lead + i] = padBegin
         }
+        _ = try nnProduct(g.input, spec)
+        _ = try nnProduct(g.output, spec)
+        _ = try nnProduct(g.kernel, spec)
         return g
     }
 
@@ -121,9 +124,10 @@ struct ConvTranspose: Operator {
         let n = x.shape[0], c = x.shape[1], cg = c / group
         let kSp = g.kernelCount, inSp = g.outputCount, outSp = g.inputCount
         let mg = w.shape[1], m = mg * group
-        let weights = try w.reshaped([c, mg * kSp])
+        let columnRows = try nnProduct([mg, kSp], spec)
+        let weights = try w.reshaped([c, columnRows])
         let flatX = try x.reshaped([-1])
-        var columns = try context.makeTensor([mg * kSp, inSp], T.dtype, node: spec.name)
+        var columns = try context.makeTensor([columnRows, inSp], T.dtype, node: spec.name)
         if cg > 0 && inSp > 0 {
             for image in 0..<n {
                 for grp in 0..<group {
@@ -165,7 +169,7 @@ struct ConvTranspose: Operator {
             try y.withUnsafeMutableBufferPointer(as: T.self) { py in
                 let colBase = pc.baseAddress!, yBase = py.baseAddress!
                 // Output planes are disjoint: split them over threads.
-                NNParallel.forEach(planes, threads: threads, work: planes * kSp * inSp) { range in
+                NNParallel.forEach(planes, threads: threads, work: planes &* kSp &* inSp) { range in
                     for plane in range {
                         let dst = yBase + (firstPlane + plane) * outSp
                         for tap in 0..<kSp {

@@ -16,6 +16,18 @@ extension Double: NNFloat {
     static func power(_ base: Double, _ exponent: Double) -> Double { Foundation.pow(base, exponent) }
 }
 
+/// The product of `dims`, or an error naming the node when it overflows `Int`. Tensors with a zero dimension
+/// may have other dimensions whose product does not fit, so operators multiply subsets of dimensions with this.
+func nnProduct<S: Sequence>(_ dims: S, _ spec: NodeSpec) throws -> Int where S.Element == Int {
+    var product = 1
+    for d in dims {
+        let (p, overflow) = product.multipliedReportingOverflow(by: d)
+        guard !overflow else { throw spec.shapeError("the product of dimensions \(Array(dims)) overflows") }
+        product = p
+    }
+    return product
+}
+
 extension Tensor {
     /// The elements widened to Double, for small parameter tensors (scales, means) of any float type.
     func nnDoubles() throws -> [Double] {

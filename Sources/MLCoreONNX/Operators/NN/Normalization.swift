@@ -63,8 +63,8 @@ struct BatchNormalization: Operator {
         guard x.dtype == .float32 || x.dtype == .float64 else { throw spec.error("element type \(x.dtype) is not supported (float32, float64)") }
         guard x.rank >= 2 else { throw spec.shapeError("input \(x.shape) must have rank >= 2 ([N, C, ...])") }
         let (a, b) = try folded ?? Self.fold(try (1...4).map { try inputs.tensor($0, spec) }, epsilon: epsilon, spec)
-        let features = perActivation ? x.shape.dims.dropFirst().reduce(1, *) : x.shape[1]
-        let inner = perActivation ? 1 : x.shape.dims.dropFirst(2).reduce(1, *)
+        let features = perActivation ? try nnProduct(x.shape.dims.dropFirst(), spec) : x.shape[1]
+        let inner = perActivation ? 1 : try nnProduct(x.shape.dims.dropFirst(2), spec)
         guard a.count == features else {
             throw spec.shapeError("input \(x.shape) has \(features) \(perActivation ? "activations" : "channels"), the parameters \(a.count) values")
         }
@@ -133,7 +133,7 @@ struct InstanceNormalization: Operator {
             throw spec.shapeError("scale \(scale.shape) and B \(bias.shape) must be [\(channels)] for input \(x.shape)")
         }
         var y = try context.makeTensor(x.shape, x.dtype, node: spec.name)
-        let inner = x.shape.dims.dropFirst(2).reduce(1, *)
+        let inner = try nnProduct(x.shape.dims.dropFirst(2), spec)
         switch x.dtype {
         case .float32: try normalize(Float.self, x, scale, bias, &y, inner: inner, context)
         default: try normalize(Double.self, x, scale, bias, &y, inner: inner, context)
@@ -198,8 +198,8 @@ struct LayerNormalization: Operator {
         let a = try normalizeAxis(axis, rank: x.rank, spec)
         guard x.rank >= 1 else { throw spec.shapeError("input must have rank >= 1") }
         let normalizedShape = Shape(Array(x.shape.dims[a...]))
-        let length = normalizedShape.dims.reduce(1, *)
-        let rows = x.shape.dims[..<a].reduce(1, *)
+        let length = try nnProduct(normalizedShape.dims, spec)
+        let rows = try nnProduct(x.shape.dims[..<a], spec)
         let statsShape = Shape(Array(x.shape.dims[..<a]) + [Int](repeating: 1, count: x.rank - a))
         var y = try context.makeTensor(x.shape, x.dtype, node: spec.name)
         var mean = try context.makeTensor(statsShape, statsType, node: spec.name)
@@ -222,7 +222,7 @@ struct LayerNormalization: Operator {
     /// A parameter expanded to the normalized shape (contiguous), or an error when it does not broadcast
     /// to it unidirectionally.
     func broadcast<T: NNFloat>(_ t: Tensor, to shape: Shape, _: T.Type, _ name: String) throws -> [T] {
-        let count = shape.dims.reduce(1, *)
+        let count = try nnProduct(shape.dims, spec)
         if t.shape == shape { return try t.scalars(as: T.self) }
         let plan = try BroadcastPlan([t.shape, shape], node: spec)
         guard plan.outShape == shape else {

@@ -88,7 +88,7 @@ struct Pooling: Operator {
         try x.withUnsafeBufferPointer(as: T.self) { px in
             try y.withUnsafeMutableBufferPointer(as: T.self) { py in
                 let xBase = px.baseAddress!, yBase = py.baseAddress!
-                NNParallel.forEach(planes, threads: threads, work: planes * oSp * g.kernelCount) { range in
+                NNParallel.forEach(planes, threads: threads, work: planes &* oSp &* g.kernelCount) { range in
                     // Separable windows: first combine the window's input rows (max or sum, contiguous and
                     // vectorized) into one row, then slide the kernel's width over that row.
                     var scratch = [T](repeating: 0, count: iW)
@@ -205,7 +205,7 @@ struct Pooling: Operator {
             try y.withUnsafeMutableBufferPointer(as: T.self) { py in
                 try indices.withUnsafeMutableBufferPointer(as: Int64.self) { pi in
                     let xBase = px.baseAddress!, yBase = py.baseAddress!, iBase = pi.baseAddress!
-                    NNParallel.forEach(planes, threads: threads, work: planes * oSp * g.kernelCount) { range in
+                    NNParallel.forEach(planes, threads: threads, work: planes &* oSp &* g.kernelCount) { range in
                         for plane in range {
                             let input = xBase + plane * inSp
                             for od in 0..<oD {
@@ -260,9 +260,19 @@ struct GlobalPooling: Operator {
         guard x.dtype == .float32 || x.dtype == .float64 else { throw spec.error("element type \(x.dtype) is not supported (float32, float64)") }
         guard x.rank >= 2 else { throw spec.shapeError("input \(x.shape) must have rank >= 2 ([N, C, spatial...])") }
         let outShape = Shape(Array(x.shape.dims.prefix(2)) + [Int](repeating: 1, count: x.rank - 2))
-        let rows = x.shape[0] * x.shape[1]
         var y = try context.makeTensor(outShape, x.dtype, node: spec.name)
+        let rows = y.count
         if rows == 0 { return [.tensor(y)] }
+        if x.count == 0 {
+            // An empty spatial extent: the mean of nothing is NaN (as NumPy); the maximum of nothing is an error.
+            guard kind == .average else { throw spec.shapeError("input \(x.shape) has an empty spatial extent") }
+            if x.dtype == .float32 {
+                try y.withUnsafeMutableBufferPointer(as: Float.self) { $0.update(repeating: .nan) }
+            } else {
+                try y.withUnsafeMutableBufferPointer(as: Double.self) { $0.update(repeating: .nan) }
+            }
+            return [.tensor(y)]
+        }
         do {
             let matrix = try x.reshaped([rows, x.count / rows])
             let reduced = kind == .max

@@ -129,6 +129,10 @@ struct SlidingWindowAttributes: Sendable {
             g.padBegin[lead + i] = padBegin
             g.padEnd[lead + i] = padEnd
         }
+        // The geometry's counts are multiplied freely later: check them once here.
+        _ = try nnProduct(g.input, spec)
+        _ = try nnProduct(g.output, spec)
+        _ = try nnProduct(g.kernel, spec)
         return g
     }
 }

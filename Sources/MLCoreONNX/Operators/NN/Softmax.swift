@@ -30,9 +30,9 @@ struct SoftmaxFamily: Operator {
         guard x.rank >= 1 else { throw spec.shapeError("input must have rank >= 1, got a scalar") }
         let a = try normalizeAxis(axis, rank: x.rank, spec)
         // Both semantics reduce to [outer, length, inner]: one axis, or (before 13) all trailing axes as one.
-        let outer = x.shape.dims[..<a].reduce(1, *)
-        let length = coercedTo2D ? x.shape.dims[a...].reduce(1, *) : x.shape[a]
-        let inner = coercedTo2D ? 1 : x.shape.dims[(a + 1)...].reduce(1, *)
+        let outer = try nnProduct(x.shape.dims[..<a], spec)
+        let length = coercedTo2D ? try nnProduct(x.shape.dims[a...], spec) : x.shape[a]
+        let inner = coercedTo2D ? 1 : try nnProduct(x.shape.dims[(a + 1)...], spec)
         let view = try x.reshaped([outer, length, inner])
         var y = try context.makeTensor(view.shape, x.dtype, node: spec.name)
         do {

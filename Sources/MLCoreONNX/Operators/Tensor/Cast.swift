@@ -2,8 +2,11 @@ import Foundation
 import MLCoreTensor
 
 /// Cast: converts every element to the type `to` (an ONNX `TensorProto.DataType` code; in opset 1 a type
-/// name such as `"FLOAT"`). MLCore converts between float32, float64, int32, int64, bool and string; other
-/// targets (float16, uint8, ...) are errors naming the type.
+/// name such as `"FLOAT"`). MLCore converts between float32, float64, int32, int64, bool and string. The
+/// narrow types that the reader widens on load are targets too, producing the widened type with values of
+/// the narrow one: uint8, int8, uint16, int16 (in int32, wrapping like C++ and NumPy), uint32 (in int64),
+/// float16 (in float32, rounded to half precision). Other targets (bfloat16, float8, 4-bit, ...) are errors
+/// naming the type, as MLCore cannot hold them.
 ///
 /// Rules (ONNX leaves the out-of-range cases implementation-defined; these choices never trap):
 /// - float -> int truncates toward zero; NaN becomes 0; values beyond the target's range (and infinities)
@@ -20,53 +23,66 @@ import MLCoreTensor
 /// - Complexity: O(elements).
 /// - SeeAlso: https://onnx.ai/onnx/operators/onnx__Cast.html
 struct Cast: Operator {
+    /// A target MLCore holds in a wider type (as the reader loads it).
+    enum Narrow: Sendable { case uint8, int8, uint16, int16, uint32, float16 }
+
     let spec: NodeSpec
     let target: DType
+    let narrow: Narrow?
 
     init(_ spec: NodeSpec) throws {
         self.spec = spec
+        let code: Int64
         if case .string(let name)? = spec.node.attributes["to"] {
-            guard let t = Self.dtype(named: name) else { throw spec.error("cast to \(name) is not supported") }
-            target = t
+            guard let c = Self.codes[name.uppercased()] else { throw spec.error("cast to \(name) is not supported") }
+            code = c
         } else {
-            let code = try spec.int("to")
-            guard let t = Self.dtype(code: code) else {
-                let name = Int32(exactly: code).map { ONNXError.dataTypeName($0) } ?? "unknown"
-                throw spec.error("cast to element type \(code) (\(name)) is not supported")
-            }
-            target = t
+            code = try spec.int("to")
         }
+        guard let (t, n) = Self.target(code: code) else {
+            let name = Int32(exactly: code).map { ONNXError.dataTypeName($0) } ?? "unknown"
+            throw spec.error("cast to element type \(code) (\(name)) is not supported")
+        }
+        (target, narrow) = (t, n)
     }
 
     func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
-        [.tensor(try Self.convert(try inputs.tensor(0, spec), to: target, spec, context))]
+        let x = try inputs.tensor(0, spec)
+        guard let narrow else { return [.tensor(try Self.convert(x, to: target, spec, context))] }
+        switch narrow {
+        case .float16:
+            if x.dtype == .float64 { return [.tensor(try mapTensor(x, RoundToHalf<Double>(), spec, context))] }
+            return [.tensor(try mapTensor(Self.convert(x, to: .float32, spec, context), RoundToHalf<Float>(), spec, context))]
+        case .uint32: return [.tensor(try mapTensor(Self.convert(x, to: .int64, spec, context), Wrap<UInt32, Int64>(), spec, context))]
+        case .uint8: return [.tensor(try mapTensor(Self.convert(x, to: .int64, spec, context), Wrap<UInt8, Int32>(), spec, context))]
+        case .int8: return [.tensor(try mapTensor(Self.convert(x, to: .int64, spec, context), Wrap<Int8, Int32>(), spec, context))]
+        case .uint16: return [.tensor(try mapTensor(Self.convert(x, to: .int64, spec, context), Wrap<UInt16, Int32>(), spec, context))]
+        case .int16: return [.tensor(try mapTensor(Self.convert(x, to: .int64, spec, context), Wrap<Int16, Int32>(), spec, context))]
+        }
     }
 
-    /// MLCore's element type for an ONNX `TensorProto.DataType` code.
-    static func dtype(code: Int64) -> DType? {
+    /// The element type (and narrow type) for an ONNX `TensorProto.DataType` code.
+    static func target(code: Int64) -> (DType, Narrow?)? {
         switch code {
-        case 1: return .float32
-        case 6: return .int32
-        case 7: return .int64
-        case 8: return .string
-        case 9: return .bool
-        case 11: return .float64
+        case 1: return (.float32, nil)
+        case 2: return (.int32, .uint8)
+        case 3: return (.int32, .int8)
+        case 4: return (.int32, .uint16)
+        case 5: return (.int32, .int16)
+        case 6: return (.int32, nil)
+        case 7: return (.int64, nil)
+        case 8: return (.string, nil)
+        case 9: return (.bool, nil)
+        case 10: return (.float32, .float16)
+        case 11: return (.float64, nil)
+        case 12: return (.int64, .uint32)
         default: return nil
         }
     }
 
-    /// MLCore's element type for an opset-1 type name.
-    static func dtype(named name: String) -> DType? {
-        switch name.uppercased() {
-        case "FLOAT": return .float32
-        case "INT32": return .int32
-        case "INT64": return .int64
-        case "STRING": return .string
-        case "BOOL": return .bool
-        case "DOUBLE": return .float64
-        default: return nil
-        }
-    }
+    /// Opset 1's type names.
+    static let codes: [String: Int64] = ["FLOAT": 1, "UINT8": 2, "INT8": 3, "UINT16": 4, "INT16": 5, "INT32": 6, "INT64": 7,
+                                         "STRING": 8, "BOOL": 9, "FLOAT16": 10, "DOUBLE": 11, "UINT32": 12]
 
     static func convert(_ x: Tensor, to target: DType, _ spec: NodeSpec, _ context: RunContext) throws -> Tensor {
         if x.dtype == target { return x }
@@ -179,6 +195,14 @@ struct NonZero<S: Numeric & TensorScalar>: UnaryElementFunction {
 }
 struct BoolToNumber<D: Numeric & TensorScalar>: UnaryElementFunction {
     func callAsFunction(_ x: Bool) -> D { x ? 1 : 0 }
+}
+/// An int64 value cast to the narrow integer `N` (keeping the low bits), held in `D`.
+struct Wrap<N: FixedWidthInteger, D: FixedWidthInteger & TensorScalar>: UnaryElementFunction {
+    func callAsFunction(_ x: Int64) -> D { D(truncatingIfNeeded: N(truncatingIfNeeded: x)) }
+}
+/// A value rounded to float16 (to nearest even; beyond ±65504 it is infinite), held in float32.
+struct RoundToHalf<S: BinaryFloatingPoint & TensorScalar>: UnaryElementFunction {
+    func callAsFunction(_ x: S) -> Float { Float(Float16(x)) }
 }
 
 /// Text conversions of ``Cast`` for every element type MLCore has.

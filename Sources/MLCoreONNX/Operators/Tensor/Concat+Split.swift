@@ -33,6 +33,8 @@ struct Concat: Operator {
         }
         if parts.count == 1 { return [.tensor(first)] }
         dims[a] = total
+        // With no elements, dimensions may multiply past Int.max: nothing to copy, and no product to form.
+        if try context.checkTensorSize(Shape(dims), first.dtype, spec) == 0 { return [.tensor(try Tensor(zeros: Shape(dims), dtype: first.dtype))] }
         let outer = try spec.product(dims[..<a], "Concat")
         let inner = try spec.product(dims[(a + 1)...], "Concat")
         return [.tensor(try first.dtype.visitLane(ConcatKernel(parts: parts, shape: Shape(dims), axis: a, outer: outer,
@@ -100,7 +102,8 @@ struct Split: Operator {
         outputs.reserveCapacity(n)
         for size in sizes {
             dims[a] = size
-            let piece = try stridedCopy(x, shape: Shape(dims), strides: strides, base: start * strides[a], spec, context)
+            // Wrapping: when x has no elements its strides (and this offset) are never used.
+            let piece = try stridedCopy(x, shape: Shape(dims), strides: strides, base: start &* strides[a], spec, context)
             outputs.append(.tensor(piece))
             start += size
         }

@@ -52,7 +52,7 @@ struct Pad: Operator {
         for (i, a) in axes.enumerated() {
             // Pads beyond Int32 cannot make a valid tensor; bounding them keeps the arithmetic below exact.
             let limit = Int64(Int32.max)
-            guard abs(pads[i]) <= limit, abs(pads[axes.count + i]) <= limit else {
+            guard (-limit...limit).contains(pads[i]), (-limit...limit).contains(pads[axes.count + i]) else {
                 throw spec.error("pads \(pads) has a value beyond ±\(limit)")
             }
             before[a] = Int(pads[i])
@@ -60,7 +60,9 @@ struct Pad: Operator {
         }
         var dims: [Int] = []
         for k in 0..<rank {
-            let d = x.shape[k] + before[k] + after[k]
+            let (grown, overflow) = x.shape[k].addingReportingOverflow(before[k] + after[k])
+            guard !overflow else { throw spec.shapeError("pads \(pads) overflow axis \(k) of \(x.shape)") }
+            let d = grown
             guard d >= 0 else { throw spec.shapeError("pads \(pads) crop axis \(k) of \(x.shape) below zero") }
             if mode != .constant, x.shape[k] == 0, d > 0 {
                 throw spec.shapeError("\(mode.rawValue) padding needs elements on axis \(k) of \(x.shape)")
@@ -141,11 +143,13 @@ private struct PadKernel: LaneVisitor {
         var out = 0
         for _ in 0..<(dst.count / inner) {
             // The input row this output row reads, or none when an outer index falls in a constant border.
+            // Wrapping arithmetic: an input without elements (padded with constants) may have wrapped strides,
+            // but then some outer map is -1 or the inner runs are all fills, and the offset is never read.
             var row: Int? = 0
             for k in 0..<(rank - 1) {
                 let i = maps[k][index[k]]
                 if i < 0 { row = nil; break }
-                row! += i * inStrides[k]
+                row = row! &+ i &* inStrides[k]
             }
             if let row {
                 for run in runs {

@@ -45,7 +45,7 @@ struct Reduce: Operator {
         switch x.dtype {
         case .float32, .float64:
             let emptyMax = kind == .max && zip(x.shape.dims, reduced).contains { $0.1 && $0.0 == 0 }
-            if kind != .min && !emptyMax {
+            if kind != .min && !emptyMax && x.count > 0 {
                 return [.tensor(try kernel(x, reduced, context).viewed(as: outShape, spec))]
             }
             return [.tensor(x.dtype == .float32 ? try generic(x, reduced, outShape, Float.self, context)
@@ -91,7 +91,8 @@ struct Reduce: Operator {
     func generic<T: ONNXNumeric & ReductionBounds>(_ x: Tensor, _ reduced: [Bool], _ outShape: Shape, _: T.Type,
                                                    _ context: RunContext) throws -> Tensor {
         var out = try context.makeTensor(outShape, T.dtype, node: spec.name)
-        let count = zip(x.shape.dims, reduced).reduce(1) { $1.1 ? $0 * $1.0 : $0 }
+        // Wrapping: exact whenever x has elements; with none, a zero factor makes it 0 in any order.
+        let count = zip(x.shape.dims, reduced).reduce(1) { $1.1 ? $0 &* $1.0 : $0 }
         try x.withUnsafeBufferPointer(as: T.self) { src in
             try out.withUnsafeMutableBufferPointer(as: T.self) { dst in
                 switch kind {

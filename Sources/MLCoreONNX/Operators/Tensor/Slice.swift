@@ -49,9 +49,10 @@ struct Slice: Operator {
             guard step != 0 else { throw spec.error("steps[\(i)] is 0") }
             let (start, count) = Self.range(start: starts[i], end: ends[i], step: step, dim: x.shape[a])
             dims[a] = count
-            // With one element or none the stride is never used; otherwise |step| < dim, so no overflow.
-            strides[a] = count > 1 ? inStrides[a] * Int(step) : 0
-            if count > 0 { base += start * inStrides[a] }
+            // With one element or none the stride is never used; otherwise |step| < dim. Wrapping arithmetic:
+            // when x has no elements its strides may have wrapped, and the copy returns before using them.
+            strides[a] = count > 1 ? inStrides[a] &* Int(step) : 0
+            if count > 0 { base = base &+ start &* inStrides[a] }
         }
         return [.tensor(try stridedCopy(x, shape: Shape(dims), strides: strides, base: base, spec, context))]
     }

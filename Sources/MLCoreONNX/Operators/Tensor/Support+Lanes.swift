@@ -13,7 +13,9 @@ protocol Lane: Sendable {
 
     /// A new tensor of `shape` and `dtype` (which must store as this lane), filled by `fill`, after the size
     /// check of ``RunContext/makeTensor(_:_:node:)``. The buffer passed to `fill` is initialized (zeros or
-    /// empty strings), so plain assignment and `update` are valid on it.
+    /// empty strings), so plain assignment and `update` are valid on it. `fill` is not called for an empty
+    /// tensor, whose other dimensions may be anything (even multiply past `Int.max`): kernels never loop over
+    /// the dimensions of an empty result.
     static func make(_ shape: Shape, _ dtype: DType, _ spec: NodeSpec, _ context: RunContext,
                      _ fill: (UnsafeMutableBufferPointer<Self>) throws -> Void) throws -> Tensor
 }
@@ -46,6 +48,7 @@ private func readRebound<S: TensorScalar, L, R>(_ t: Tensor, _: S.Type, _ body: 
 private func makeRebound<S: TensorScalar, L>(_ shape: Shape, _: S.Type, _ context: RunContext, _ spec: NodeSpec,
                                              _ fill: (UnsafeMutableBufferPointer<L>) throws -> Void) throws -> Tensor {
     var out = try context.makeTensor(shape, S.dtype, node: spec.name)
+    if out.count == 0 { return out }
     try out.withUnsafeMutableBufferPointer(as: S.self) { try $0.withMemoryRebound(to: L.self, fill) }
     return out
 }
@@ -111,7 +114,7 @@ extension String: Lane {
         guard dtype == .string else { throw laneMismatch(dtype, "String") }
         let count = try context.checkTensorSize(shape, .string, spec)
         var elements = [String](repeating: "", count: count)
-        try elements.withUnsafeMutableBufferPointer { try fill($0) }
+        if count > 0 { try elements.withUnsafeMutableBufferPointer { try fill($0) } }
         return try Tensor(shape: shape, strings: elements)
     }
 }
@@ -202,21 +205,17 @@ extension NodeSpec {
         }
     }
 
-    /// The product of `dims`, or a shape error when it overflows.
-    func product(_ dims: some Sequence<Int>, _ what: String) throws -> Int {
+    /// The product of `dims`, or a shape error when it overflows. `what` is built only on error (it was
+    /// 2% of a batch-1 MLP run when built eagerly).
+    func product(_ dims: some Sequence<Int>, _ what: @autoclosure () -> String) throws -> Int {
         var p = 1
         for d in dims {
             let (r, overflow) = p.multipliedReportingOverflow(by: d)
-            guard !overflow else { throw shapeError("\(what): element count overflows") }
+            guard !overflow else { throw shapeError("\(what()): element count overflows") }
             p = r
         }
         return p
     }
-}
-
-extension Array where Element == Value? {
-    /// Whether optional input `index` is present.
-    func has(_ index: Int) -> Bool { index < count && self[index] != nil }
 }
 
 extension Tensor {
