@@ -31,7 +31,7 @@ public enum Activation {
     /// - Complexity: O(number of elements).
     public static func apply(_ kind: ActivationKind, to x: Tensor, options: KernelOptions = .init()) throws -> Tensor {
         try validate(kind, x)
-        var y = try Tensor(zeros: x.shape, dtype: x.dtype)
+        var y = try Tensor.uninitialized(x.shape, dtype: x.dtype)
         try run(kind, source: x, &y, options: options)
         return y
     }

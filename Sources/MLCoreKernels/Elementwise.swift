@@ -60,7 +60,7 @@ public enum Elementwise {
     public static func apply(_ op: BinaryOperator, _ a: Tensor, _ b: Tensor,
                              options: KernelOptions = .init()) throws -> Tensor {
         let shape = try outputShape(op, a, b)
-        var out = try Tensor(zeros: shape, dtype: a.dtype)
+        var out = try Tensor.uninitialized(shape, dtype: a.dtype)
         try run(op, a, b, &out, options: options)
         return out
     }

@@ -23,7 +23,8 @@ public enum GEMM {
         alpha: Double = 1, options: KernelOptions = .init()
     ) throws -> Tensor {
         let problem = try validate(a, b, transposeA: transposeA, transposeB: transposeB)
-        var c = try Tensor(zeros: [problem.m, problem.n], dtype: a.dtype)
+        // beta = 0: C is written, never read.
+        var c = try Tensor.uninitialized([problem.m, problem.n], dtype: a.dtype)
         try run(problem, a, b, &c, alpha: alpha, beta: 0, options: options)
         return c
     }

@@ -40,7 +40,7 @@ extension Reduction {
 
     static func normalize(_ kind: SoftmaxKind, _ x: Tensor, axis: Int, options: KernelOptions) throws -> Tensor {
         guard x.dtype.isFloatingPoint else { throw TensorError.unsupportedDType(operation: kind.rawValue, x.dtype) }
-        var out = try Tensor(zeros: x.shape, dtype: x.dtype)
+        var out = try Tensor.uninitialized(x.shape, dtype: x.dtype)
         try normalize(kind, x, axis: axis, into: &out, options: options)
         return out
     }

@@ -21,14 +21,15 @@ public struct Shape: Sendable, Hashable, ExpressibleByArrayLiteral, CustomString
 
     /// The element count, checked: throws when a dimension is negative or the product overflows `Int`.
     public func checkedElementCount() throws -> Int {
+        for d in dims where d < 0 { throw TensorError.negativeDimension(self) }
+        // A zero dimension makes the tensor empty whatever the other dimensions are ([0, 2^40, 2^40] is valid).
+        if dims.contains(0) { return 0 }
         var count = 1
         for d in dims {
-            guard d >= 0 else { throw TensorError.negativeDimension(self) }
             let (p, overflow) = count.multipliedReportingOverflow(by: d)
             guard !overflow else { throw TensorError.sizeOverflow(self) }
             count = p
         }
-        // A zero dimension makes any product zero; an overflow before it still means the shape is absurd.
         return count
     }
 

@@ -40,6 +40,15 @@ public struct Tensor: Sendable {
         }
     }
 
+    /// A numeric tensor whose elements are not initialized, for kernels that write every element: saves the
+    /// zero-fill pass (and, for large buffers, half the page-fault work). String tensors are zero-filled.
+    package static func uninitialized(_ shape: Shape, dtype: DType) throws -> Tensor {
+        guard dtype != .string, dtype != .bool else { return try Tensor(zeros: shape, dtype: dtype) }
+        let count = try shape.checkedElementCount()
+        let bytes = try shape.checkedByteCount(dtype)
+        return Tensor(shape: shape, dtype: dtype, storage: TensorStorage(uninitializedByteCount: bytes), offset: 0, count: count)
+    }
+
     /// Creates a tensor from scalars in row-major order.
     /// - Throws: ``TensorError/scalarCountMismatch(shape:count:)`` when the count does not fill the shape.
     public init<T: TensorScalar>(shape: Shape, scalars: some Collection<T>) throws {

@@ -20,6 +20,14 @@ final class TensorStorage: @unchecked Sendable {
         self.strings = []
     }
 
+    /// Allocates storage whose bytes are left as they are: only for callers that write every element
+    /// before anything reads it (kernel outputs).
+    init(uninitializedByteCount byteCount: Int) {
+        self.byteCount = byteCount
+        self.bytes = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(byteCount, 1), alignment: Self.alignment)
+        self.strings = []
+    }
+
     init(strings: [String]) {
         self.byteCount = 0
         self.bytes = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: Self.alignment)

@@ -37,6 +37,9 @@ import Testing
         // 2^40 * 2^40 elements does not fit in Int; 2^61 float32 elements do, but not their bytes.
         #expect(throws: TensorError.sizeOverflow([1 << 40, 1 << 40])) { try Tensor(zeros: [1 << 40, 1 << 40]) }
         #expect(throws: TensorError.sizeOverflow([1 << 61])) { try Shape([1 << 61]).checkedByteCount(.float32) }
+        // A zero dimension makes any shape empty, even when the other dimensions' product would overflow.
+        #expect(try Shape([0, 1 << 40, 1 << 40]).checkedElementCount() == 0)
+        #expect(try Tensor(zeros: [1 << 40, 0, 1 << 40]).count == 0)
     }
 
     @Test func copyOnWrite() throws {

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 # SwiftPM rejects unsafeFlags only in remote dependencies, not in path dependencies like this one,
 # so check the manifest directly as well.
-if grep -n "unsafeFlags" ../../Package.swift; then
+if grep -n "unsafeFlags(" ../../Package.swift; then
   echo "consumer: MLCore's Package.swift uses unsafeFlags; dependents could not build it" >&2
   exit 1
 fi

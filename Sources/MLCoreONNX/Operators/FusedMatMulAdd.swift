@@ -20,7 +20,7 @@ struct FusedMatMulAdd: Operator {
         guard x.rank >= 1, x.shape[x.rank - 1] == k else { throw spec.shapeError("x \(x.shape) does not match W \(w.shape)") }
         let rows = x.rank == 1 ? 1 : x.count / Swift.max(k, 1)
         let lhs = try x.reshaped([rows, k])
-        var y = try context.makeTensor([rows, n], .float32, node: spec.name)
+        var y = try context.makeTensor([rows, n], .float32, node: spec.name, zeroed: false)  // every row gets the bias
         try y.withUnsafeMutableBufferPointer(as: Float.self) { p in
             bias.withUnsafeBufferPointer { b in
                 for r in 0..<rows { (p.baseAddress! + r * n).update(from: b.baseAddress!, count: n) }

@@ -114,7 +114,8 @@ struct Conv: Operator {
                 }
             }
             if k > 0 {
-                let columns = g.isPointwise ? try x.reshaped([k, oSp]) : try unfold(T.self, x, p, images: 0..<1, group: 0, context)
+                var columns = g.isPointwise ? try x.reshaped([k, oSp]) : try context.makeTensor([k, oSp], T.dtype, node: spec.name)
+                if !g.isPointwise { try unfold(T.self, x, p, images: 0..<1, group: 0, into: &columns, context) }
                 try gemm(weights, columns, &c, beta: bias == nil ? 0 : 1, options)
             }
             return try c.reshaped(outShape)
@@ -130,19 +131,22 @@ struct Conv: Operator {
         let chunk = g.isPointwise ? 1 : Swift.max(1, Swift.min(p.batch, Self.targetColumns / Swift.max(oSp, 1)))
         let imageStride = p.channels * g.inputCount
         let flatInput = try x.reshaped([-1])
-        var product: Tensor? = nil
+        // One column buffer and one product buffer serve every chunk and group (the last chunk may be smaller).
+        var product: Tensor? = nil, unfolded: Tensor? = nil
         var n0 = 0
         while n0 < p.batch {
             let images = n0..<Swift.min(p.batch, n0 + chunk)
+            let n = images.count * oSp
             for group in 0..<p.groups {
                 let columns: Tensor
                 if g.isPointwise {
                     let start = images.lowerBound * imageStride + group * p.inputChannelsPerGroup * g.inputCount
                     columns = try flatInput.rows(start..<start + k * oSp).reshaped([k, oSp])
                 } else {
-                    columns = try unfold(T.self, x, p, images: images, group: group, context)
+                    if unfolded?.shape != [k, n] { unfolded = try context.makeTensor([k, n], T.dtype, node: spec.name) }
+                    try unfold(T.self, x, p, images: images, group: group, into: &unfolded!, context)
+                    columns = unfolded!
                 }
-                let n = images.count * oSp
                 if product?.shape != [mg, n] { product = try context.makeTensor([mg, n], T.dtype, node: spec.name) }
                 let a = try weights.rows(group * mg..<(group + 1) * mg)
                 try gemm(a, columns, &product!, beta: 0, options)
@@ -191,14 +195,14 @@ struct Conv: Operator {
         }
     }
 
-    /// im2col: the `[C/group * kernel size, images * output size]` matrix whose column for an output position
-    /// holds the input values its window reads (zeros in the padding).
+    /// im2col: fills `columns`, `[C/group * kernel size, images * output size]`, so that the column of an
+    /// output position holds the input values its window reads (zeros in the padding). Every element is
+    /// written, so the buffer can be reused.
     func unfold<T: NNFloat>(_: T.Type, _ x: Tensor, _ p: ConvProblem, images: Range<Int>, group: Int,
-                            _ context: RunContext) throws -> Tensor {
+                            into columns: inout Tensor, _ context: RunContext) throws {
         let g = p.geometry
         let cg = p.inputChannelsPerGroup, kSp = g.kernelCount, oSp = g.outputCount, inSp = g.inputCount
         let ld = images.count * oSp
-        var columns = try context.makeTensor([cg * kSp, ld], T.dtype, node: spec.name)
         let (iD, iH, iW) = (g.input[0], g.input[1], g.input[2])
         let (oD, oH, oW) = (g.output[0], g.output[1], g.output[2])
         let (kH, kW) = (g.kernel[1], g.kernel[2])
@@ -224,8 +228,12 @@ struct Conv: Operator {
                             for oh in 0..<oH {
                                 let ih = oh * sH + kh * dH - pH
                                 let d = dst + (od * oH + oh) * oW
-                                // The buffer is zero-filled: padding positions stay untouched.
-                                guard id >= 0, id < iD, ih >= 0, ih < iH, hi > lo else { continue }
+                                guard id >= 0, id < iD, ih >= 0, ih < iH, hi > lo else {
+                                    d.update(repeating: 0, count: oW)
+                                    continue
+                                }
+                                d.update(repeating: 0, count: lo)
+                                (d + hi).update(repeating: 0, count: oW - hi)
                                 let start = (id * iH + ih) * iW + offsetW
                                 if sW == 1 {
                                     (d + lo).update(from: plane + (start + lo), count: hi - lo)
@@ -238,7 +246,6 @@ struct Conv: Operator {
                 }
             }
         }
-        return columns
     }
 
     /// Direct convolution for groups of one input channel (depthwise, with any channel multiplier): each

@@ -281,3 +281,127 @@ struct LayerNormalization: Operator {
         }
     }
 }
+
+/// GroupNormalization: the channels of each image split into `num_groups` groups, each group (its channels
+/// and spatial positions, contiguous) normalized by its own mean and variance, then scaled and shifted.
+/// Opset 18 has one scale and bias per group; opset 21 one per channel (opset 18 was deprecated for that).
+/// - SeeAlso: https://onnx.ai/onnx/operators/onnx__GroupNormalization.html
+struct GroupNormalization: Operator {
+    let spec: NodeSpec
+    let epsilon: Double
+    let groups: Int
+    let perChannelParameters: Bool
+
+    init(_ spec: NodeSpec, perChannelParameters: Bool) throws {
+        self.spec = spec
+        self.perChannelParameters = perChannelParameters
+        epsilon = Double(try spec.float("epsilon", default: 1e-5))
+        let g = try spec.int("num_groups")
+        guard g >= 1, g <= SlidingWindowAttributes.maxValue else { throw spec.error("num_groups \(g) must be >= 1") }
+        groups = Int(g)
+        let stash = try spec.int("stash_type", default: 1)
+        guard stash == 1 || stash == 11 else { throw spec.error("stash_type \(stash) is not supported (1 float, 11 double)") }
+    }
+
+    func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
+        let x = try inputs.tensor(0, spec), scale = try inputs.tensor(1, spec), bias = try inputs.tensor(2, spec)
+        guard x.dtype == .float32 || x.dtype == .float64 else { throw spec.error("element type \(x.dtype) is not supported (float32, float64)") }
+        guard scale.dtype == x.dtype, bias.dtype == x.dtype else { throw spec.error("scale and bias must have X's element type \(x.dtype)") }
+        guard x.rank >= 2 else { throw spec.shapeError("input \(x.shape) must have rank >= 2 ([N, C, ...])") }
+        let channels = x.shape[1]
+        guard channels % groups == 0 else { throw spec.shapeError("\(channels) channels do not divide into \(groups) groups") }
+        let parameters = perChannelParameters ? channels : groups
+        guard scale.shape == [parameters], bias.shape == [parameters] else {
+            throw spec.shapeError("scale \(scale.shape) and bias \(bias.shape) must be [\(parameters)]")
+        }
+        var y = try context.makeTensor(x.shape, x.dtype, node: spec.name)
+        if y.count == 0 { return [.tensor(y)] }
+        let inner = try nnProduct(x.shape.dims.dropFirst(2), spec)
+        switch x.dtype {
+        case .float32: try normalize(Float.self, x, scale, bias, &y, inner: inner, context)
+        default: try normalize(Double.self, x, scale, bias, &y, inner: inner, context)
+        }
+        return [.tensor(y)]
+    }
+
+    func normalize<T: NNFloat>(_: T.Type, _ x: Tensor, _ scale: Tensor, _ bias: Tensor, _ y: inout Tensor,
+                               inner: Int, _ context: RunContext) throws {
+        let gamma = try scale.scalars(as: T.self), beta = try bias.scalars(as: T.self)
+        let channels = x.shape[1], perGroup = channels / groups, length = perGroup * inner
+        let eps = T(epsilon), perChannel = perChannelParameters, groups = self.groups
+        try x.withUnsafeBufferPointer(as: T.self) { px in
+            try y.withUnsafeMutableBufferPointer(as: T.self) { py in
+                let src = px.baseAddress!, dst = py.baseAddress!
+                NNParallel.forEach(x.count / length, threads: context.threads, work: 3 &* x.count) { range in
+                    for r in range {
+                        let group = r % groups
+                        let s = src + r * length, d = dst + r * length
+                        let (mean, variance) = RowStatistics.meanVariance(s, length)
+                        let inv = 1 / (variance + eps).squareRoot()
+                        for c in 0..<perGroup {
+                            let p = perChannel ? group * perGroup + c : group
+                            let a = gamma[p] * inv, b = beta[p] - mean * a
+                            let sc = s + c * inner, dc = d + c * inner
+                            for i in 0..<inner { dc[i] = sc[i] * a + b }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// LRN, local response normalization across channels:
+/// `y = x / (bias + alpha / size * sum of x² over the `size` neighbouring channels)^beta`.
+/// - SeeAlso: https://onnx.ai/onnx/operators/onnx__LRN.html
+struct LRN: Operator {
+    let spec: NodeSpec
+    let alpha: Double, beta: Double, bias: Double
+    let size: Int
+
+    init(_ spec: NodeSpec) throws {
+        self.spec = spec
+        alpha = Double(try spec.float("alpha", default: 1e-4))
+        beta = Double(try spec.float("beta", default: 0.75))
+        bias = Double(try spec.float("bias", default: 1))
+        let s = try spec.int("size")
+        guard s >= 1, s <= SlidingWindowAttributes.maxValue else { throw spec.error("size \(s) must be >= 1") }
+        size = Int(s)
+    }
+
+    func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
+        let x = try inputs.tensor(0, spec)
+        guard x.dtype == .float32 || x.dtype == .float64 else { throw spec.error("element type \(x.dtype) is not supported (float32, float64)") }
+        guard x.rank >= 2 else { throw spec.shapeError("input \(x.shape) must have rank >= 2 ([N, C, ...])") }
+        var y = try context.makeTensor(x.shape, x.dtype, node: spec.name)
+        if y.count == 0 { return [.tensor(y)] }
+        let inner = try nnProduct(x.shape.dims.dropFirst(2), spec)
+        switch x.dtype {
+        case .float32: try normalize(Float.self, x, &y, inner: inner)
+        default: try normalize(Double.self, x, &y, inner: inner)
+        }
+        return [.tensor(y)]
+    }
+
+    func normalize<T: NNFloat>(_: T.Type, _ x: Tensor, _ y: inout Tensor, inner: Int) throws {
+        let channels = x.shape[1], images = x.shape[0]
+        let before = (size - 1) / 2, after = size - 1 - before  // floor and ceil of (size - 1) / 2
+        let scale = T(alpha / Double(size)), b = T(bias), exponent = T(beta)
+        var sums = [T](repeating: 0, count: inner)
+        try x.withUnsafeBufferPointer(as: T.self) { px in
+            try y.withUnsafeMutableBufferPointer(as: T.self) { py in
+                for n in 0..<images {
+                    for c in 0..<channels {
+                        for i in 0..<inner { sums[i] = 0 }
+                        for k in Swift.max(0, c - before)...Swift.min(channels - 1, c + after) {
+                            let s = (n * channels + k) * inner
+                            for i in 0..<inner { let v = px[s + i]; sums[i] += v * v }
+                        }
+                        let o = (n * channels + c) * inner
+                        for i in 0..<inner { py[o + i] = px[o + i] / T.power(b + scale * sums[i], exponent) }
+                    }
+                }
+            }
+        }
+    }
+}

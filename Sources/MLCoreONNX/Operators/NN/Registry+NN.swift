@@ -16,6 +16,9 @@ extension OperatorRegistry {
         r.add(onnx, "BatchNormalization", since: 9) { try BatchNormalization($0, spatialAttribute: false) }
         r.add(onnx, "InstanceNormalization", since: 1) { try InstanceNormalization($0) }
         r.add(onnx, "LayerNormalization", since: 17) { try LayerNormalization($0) }
+        r.add(onnx, "GroupNormalization", since: 18) { try GroupNormalization($0, perChannelParameters: false) }
+        r.add(onnx, "GroupNormalization", since: 21) { try GroupNormalization($0, perChannelParameters: true) }
+        r.add(onnx, "LRN", since: 1) { try LRN($0) }
 
         // Softmax family: before 13 the input is coerced to 2-D at `axis` (NN/Softmax.swift).
         r.add(onnx, "Softmax", since: 1) { try SoftmaxFamily(.softmax, $0, coercedTo2D: true) }

@@ -59,7 +59,8 @@ struct BroadcastPlan {
     }
 }
 
-/// out[i] = f(a[i], b[i]) under broadcasting.
+/// out[i] = f(a[i], b[i]) under broadcasting. Always inlined so `f` is inlined into the loop.
+@inline(__always)
 func broadcastMap<A: TensorScalar, B: TensorScalar, R: TensorScalar>(
     _ a: Tensor, _ b: Tensor, _: A.Type, _: B.Type, _: R.Type, _ spec: NodeSpec, _ context: RunContext,
     _ f: (A, B) -> R
@@ -84,6 +85,7 @@ func broadcastMap<A: TensorScalar, B: TensorScalar, R: TensorScalar>(
 }
 
 /// out[i] = f(a[i], b[i], c[i]) under broadcasting (Where).
+@inline(__always)
 func broadcastMap3<A: TensorScalar, B: TensorScalar, C: TensorScalar, R: TensorScalar>(
     _ a: Tensor, _ b: Tensor, _ c: Tensor, _: A.Type, _: B.Type, _: C.Type, _: R.Type, _ spec: NodeSpec,
     _ context: RunContext, _ f: (A, B, C) -> R
@@ -111,6 +113,7 @@ func broadcastMap3<A: TensorScalar, B: TensorScalar, C: TensorScalar, R: TensorS
 }
 
 /// out[i] = f(x[i]) for every element.
+@inline(__always)
 func mapElements<A: TensorScalar, R: TensorScalar>(
     _ x: Tensor, _: A.Type, _: R.Type, _ spec: NodeSpec, _ context: RunContext, _ f: (A) -> R
 ) throws -> Tensor {

@@ -3,7 +3,8 @@ import MLCoreTensor
 extension RunContext {
     /// A zero-filled tensor, after checking its size against ``SessionOptions/maxTensorBytes``: shapes
     /// computed from data (Expand, Tile, ConstantOfShape, ...) cannot make a run allocate without bound.
-    func makeTensor(_ shape: Shape, _ dtype: DType, node: String) throws -> Tensor {
+    /// With `zeroed: false` the elements start undefined: only for operators that write every element.
+    func makeTensor(_ shape: Shape, _ dtype: DType, node: String, zeroed: Bool = true) throws -> Tensor {
         let bytes: Int
         do { bytes = try shape.checkedByteCount(dtype) } catch {
             throw ONNXError.limitExceeded(what: "node '\(node)': tensor \(shape) size", value: Int.max, limit: maxTensorBytes)
@@ -11,7 +12,7 @@ extension RunContext {
         guard bytes <= maxTensorBytes else {
             throw ONNXError.limitExceeded(what: "node '\(node)': tensor \(shape) bytes", value: bytes, limit: maxTensorBytes)
         }
-        return try Tensor(zeros: shape, dtype: dtype)
+        return zeroed ? try Tensor(zeros: shape, dtype: dtype) : try Tensor.uninitialized(shape, dtype: dtype)
     }
 }
 
