@@ -53,6 +53,6 @@ let package = Package(
         .testTarget(name: "MLCoreTensorTests", dependencies: ["MLCoreTensor", "MLCoreTestSupport"]),
         .testTarget(name: "MLCoreKernelsTests", dependencies: ["MLCoreKernels", "MLCoreTestSupport"]),
         .testTarget(name: "MLCoreDataTests", dependencies: ["MLCoreData", "MLCoreTestSupport"]),
-        .testTarget(name: "MLCoreONNXTests", dependencies: ["MLCoreONNX", "MLCoreTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "MLCoreONNXTests", dependencies: ["MLCoreONNX", "MLBench", "MLCoreTestSupport"], exclude: ["Fixtures"]),
     ]
 )

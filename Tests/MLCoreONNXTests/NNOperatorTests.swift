@@ -314,6 +314,16 @@ import Testing
         #expect(floor.shape == [1, 2, 2, 2])
     }
 
+    @Test func maxPoolOnIntegers() throws {
+        let x = try Tensor(shape: [1, 1, 3, 3], scalars: [1, 9, 2, -4, 5, 7, 3, 8, -6] as [Int64])
+        let y = try Self.run("MaxPool", [x], ["kernel_shape": Self.ints([2, 2])], opset: 12, outputs: 2)
+        #expect(try y[0].scalars(as: Int64.self) == [9, 9, 8, 8], "values")
+        #expect(try y[1].scalars(as: Int64.self) == [1, 1, 7, 7], "indices")
+        Self.expectNodeError("averagepool0", "integer AveragePool") {
+            _ = try Self.run("AveragePool", [x], ["kernel_shape": Self.ints([2, 2])])
+        }
+    }
+
     @Test func maxPoolDilationsAndPads() throws {
         let y = try Self.run("MaxPool", [Self.pattern([1, 1, 6, 6])],
                              ["kernel_shape": Self.ints([3, 3]), "pads": Self.ints([1, 1, 1, 1]), "dilations": Self.ints([2, 2])])[0]

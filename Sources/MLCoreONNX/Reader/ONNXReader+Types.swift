@@ -45,7 +45,7 @@ extension ONNXReader.Decoder {
             return .map(key: key, value: try type(valueType, value: value, graphName: graphName))
         case ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE.rawValue:
             let inner = try proto.optional_type?.pointee.elem_type.map { try type($0, value: value, graphName: graphName) }
-            return .unsupported("optional(\(inner.map { "\($0)" } ?? "?"))")
+            return .unsupported("optional(\(inner?.summary ?? "?"))")
         case ONNX__TYPE_PROTO__VALUE_SPARSE_TENSOR_TYPE.rawValue:
             let code = proto.sparse_tensor_type?.pointee.elem_type ?? 0
             return .unsupported("sparse_tensor(\(ONNXError.dataTypeName(code)))")

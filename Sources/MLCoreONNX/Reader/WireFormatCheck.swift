@@ -34,8 +34,9 @@ enum WireFormatCheck {
     /// Allocator overhead and protobuf-c's per-field scan record, charged once per field occurrence.
     static let perFieldOverhead = 48
 
-    static func check(_ bytes: UnsafeRawBufferPointer, path: String, limits: ONNXReadLimits) throws -> Summary {
-        let schema = WireSchema.onnx
+    /// - Parameter schema: the messages to expect; ``WireSchema/onnx`` starts at `ModelProto`.
+    static func check(_ bytes: UnsafeRawBufferPointer, path: String, limits: ONNXReadLimits,
+                      schema: WireSchema = .onnx) throws -> Summary {
         func malformed(_ reason: String, at offset: Int) -> ONNXError {
             .malformedModel(path: path, reason: "\(reason) (at byte \(offset))")
         }

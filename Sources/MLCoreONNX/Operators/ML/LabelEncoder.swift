@@ -22,6 +22,8 @@ struct LabelEncoder: Operator {
     let table: [Key: Int]
     let values: Column
     let defaultValue: Column  // one element
+    /// Integer outputs keep the element type of `values_tensor` (int32 for narrow types the reader widened).
+    let intOutput32: Bool
 
     init(_ spec: NodeSpec) throws {
         self.spec = spec
@@ -35,10 +37,12 @@ struct LabelEncoder: Operator {
             table = Dictionary(classes.enumerated().map { (Key.string($0.element), $0.offset) }, uniquingKeysWith: { a, _ in a })
             self.opset1Strings = classes
             self.opset1DefaultString = try spec.string("default_string", default: "_Unused")
+            self.intOutput32 = false
             return
         }
         opset1Strings = nil
         opset1DefaultString = ""
+        intOutput32 = try spec.tensor("values_tensor")?.dtype == .int32
         keys = try Self.column(spec, prefix: "keys")
         values = try Self.column(spec, prefix: "values")
         guard keys.count == values.count else { throw spec.error("\(keys.count) keys but \(values.count) values") }
@@ -84,6 +88,7 @@ struct LabelEncoder: Operator {
     }
     static func defaultInt(_ spec: NodeSpec) throws -> Int64 {
         if let t = try spec.tensor("default_tensor"), t.dtype == .int64, let v = try t.scalars(as: Int64.self).first { return v }
+        if let t = try spec.tensor("default_tensor"), t.dtype == .int32, let v = try t.scalars(as: Int32.self).first { return Int64(v) }
         return try spec.int("default_int64", default: -1)
     }
     static func defaultFloat(_ spec: NodeSpec) throws -> Double {
@@ -111,7 +116,9 @@ struct LabelEncoder: Operator {
         case let (.strings(v), .strings(d)):
             return [.tensor(try Tensor(shape: x.shape, strings: lookups.map { $0.map { v[$0] } ?? d[0] }))]
         case let (.ints(v), .ints(d)):
-            return [.tensor(try Tensor(shape: x.shape, scalars: lookups.map { $0.map { v[$0] } ?? d[0] }))]
+            let out = lookups.map { $0.map { v[$0] } ?? d[0] }
+            if intOutput32 { return [.tensor(try Tensor(shape: x.shape, scalars: out.map { Int32(truncatingIfNeeded: $0) }))] }
+            return [.tensor(try Tensor(shape: x.shape, scalars: out))]
         case let (.floats(v), .floats(d)):
             // Float values are float32 unless the keys/values came as a double tensor; onnxruntime's
             // float tables output float32.

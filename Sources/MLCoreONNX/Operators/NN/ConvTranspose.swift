@@ -56,7 +56,7 @@ struct ConvTranspose: Operator {
         guard w.shape[0] == channels, channels % group == 0 else {
             throw spec.shapeError("weight \(w.shape) must be [C, M/group, k...] with C = \(channels) divisible by group \(group)")
         }
-        let m = w.shape[1] * group
+        let m = try nnProduct([w.shape[1], group], spec)
         if let bias, bias.shape != [m] { throw spec.shapeError("bias \(bias.shape) must be [\(m)]") }
         let g = try geometry(input: Array(x.shape.dims.dropFirst(2)), kernel: Array(w.shape.dims.dropFirst(2)))
         let outSpatial = Array(g.input.suffix(g.spatialRank))

@@ -1,7 +1,8 @@
 import MLCoreKernels
 import MLCoreTensor
 
-/// MaxPool and AveragePool over 1, 2 or 3 spatial axes, float32 and float64: `kernel_shape`, `strides`,
+/// MaxPool and AveragePool over 1, 2 or 3 spatial axes, float32 and float64 (MaxPool also int32 and int64,
+/// which is how 8-bit inputs arrive): `kernel_shape`, `strides`,
 /// `pads` or `auto_pad`, `dilations`, `ceil_mode`; AveragePool's `count_include_pad`; MaxPool's optional
 /// `Indices` output (flat indices into the input, `storage_order` 0 row-major or 1 column-major).
 ///
@@ -39,7 +40,10 @@ struct Pooling: Operator {
 
     func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
         let x = try inputs.tensor(0, spec)
-        guard x.dtype == .float32 || x.dtype == .float64 else { throw spec.error("element type \(x.dtype) is not supported (float32, float64)") }
+        let integer = x.dtype == .int32 || x.dtype == .int64
+        guard x.dtype == .float32 || x.dtype == .float64 || (integer && kind == .max) else {
+            throw spec.error("element type \(x.dtype) is not supported (float32, float64; MaxPool also int32, int64)")
+        }
         guard x.rank >= 3 else { throw spec.shapeError("input \(x.shape) must have rank >= 3 ([N, C, spatial...])") }
         let g = try window.geometry(input: Array(x.shape.dims.dropFirst(2)), kernel: window.kernelShape ?? [],
                                     pooling: true, spec)
@@ -49,7 +53,16 @@ struct Pooling: Operator {
         if y.count > 0 {
             switch x.dtype {
             case .float32: try pool(Float.self, x, g, &y, &indices, threads: context.threads)
-            default: try pool(Double.self, x, g, &y, &indices, threads: context.threads)
+            case .float64: try pool(Double.self, x, g, &y, &indices, threads: context.threads)
+            default:
+                // Integer MaxPool (8-bit models read as int32): the direct path, which also gives indices.
+                var flat = try context.makeTensor([y.count], .int64, node: spec.name)
+                if x.dtype == .int32 {
+                    try maxPoolWithIndices(Int32.self, lowest: .min, x, g, &y, &flat, threads: context.threads)
+                } else {
+                    try maxPoolWithIndices(Int64.self, lowest: .min, x, g, &y, &flat, threads: context.threads)
+                }
+                if indices != nil { indices = try flat.reshaped(outShape) }
             }
         }
         return [.tensor(y)] + (indices.map { [.tensor($0)] } ?? [])
@@ -59,7 +72,7 @@ struct Pooling: Operator {
                           _ indices: inout Tensor?, threads: Int) throws {
         if indices != nil {
             var flat = try Tensor(zeros: [y.count], dtype: .int64)
-            try maxPoolWithIndices(T.self, x, g, &y, &flat, threads: threads)
+            try maxPoolWithIndices(T.self, lowest: -T.infinity, x, g, &y, &flat, threads: threads)
             indices = try flat.reshaped(y.shape)
             return
         }
@@ -190,8 +203,8 @@ struct Pooling: Operator {
     }
 
     /// MaxPool with its Indices output: a direct loop over each window, keeping the first maximum's position.
-    func maxPoolWithIndices<T: NNFloat>(_: T.Type, _ x: Tensor, _ g: SlidingWindowGeometry, _ y: inout Tensor,
-                                        _ indices: inout Tensor, threads: Int) throws {
+    func maxPoolWithIndices<T: TensorScalar & Comparable>(_: T.Type, lowest: T, _ x: Tensor, _ g: SlidingWindowGeometry,
+                                                          _ y: inout Tensor, _ indices: inout Tensor, threads: Int) throws {
         let planes = x.shape[0] * x.shape[1]
         let inSp = g.inputCount, oSp = g.outputCount
         let taps = (0..<3).map { axis in (0..<g.output[axis]).map { g.validTapRange(axis: axis, output: $0) } }
@@ -214,7 +227,7 @@ struct Pooling: Operator {
                                     let (h0, h1) = taps[1][oh]
                                     for ow in 0..<oW {
                                         let (w0, w1) = taps[2][ow]
-                                        var best = -T.infinity, bestIndex = -1
+                                        var best = lowest, bestIndex = -1
                                         for kd in d0..<d1 {
                                             for kh in h0..<h1 {
                                                 let rowStart = ((od * sD - pD + kd * dD) * iH + oh * sH - pH + kh * dH) * iW + ow * sW - pW
