@@ -52,6 +52,7 @@ let package = Package(
         .target(name: "MLCoreTestSupport", dependencies: ["MLCore"], path: "Tests/MLCoreTestSupport"),
         .testTarget(name: "MLCoreTensorTests", dependencies: ["MLCoreTensor", "MLCoreTestSupport"]),
         .testTarget(name: "MLCoreKernelsTests", dependencies: ["MLCoreKernels", "MLCoreTestSupport"]),
+        .testTarget(name: "MLBenchTests", dependencies: ["MLBench", "MLCoreTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MLCoreDataTests", dependencies: ["MLCoreData", "MLCoreTestSupport"]),
         .testTarget(name: "MLCoreONNXTests", dependencies: ["MLCoreONNX", "MLBench", "MLCoreTestSupport"], exclude: ["Fixtures"]),
     ]

@@ -1,0 +1,154 @@
+import Foundation
+
+/// `bench compare`: matches the results of two reports and decides whether the new one regressed.
+///
+/// Results match by suite, system, dataset, scenario, metric and identifying parameters (run-dependent
+/// parameters such as query counts are ignored). A difference is a regression only when it exceeds both the
+/// threshold and the measured spread of the two figures. Reports from different machines (fingerprints)
+/// compare as a hardware table, never as a regression gate; reports from different build configurations are
+/// refused.
+public struct ReportComparison {
+    public enum Outcome: Int32, Sendable {
+        case ok = 0
+        case regression = 1
+        case unusable = 2
+    }
+
+    public struct Row: Sendable {
+        public var key: String
+        public var unit: String
+        public var base: Double
+        public var new: Double
+        /// new / base.
+        public var ratio: Double { base == 0 ? .nan : new / base }
+        public var higherIsBetter: Bool
+        public var regressed: Bool
+        public var note: String
+    }
+
+    public var rows: [Row]
+    public var outcome: Outcome
+    public var messages: [String]
+    /// True when the reports come from different machines: the table compares hardware.
+    public var crossMachine: Bool
+
+    /// Parameters that vary from run to run and do not identify a case.
+    static let volatileParams: Set<String> = ["queries", "samples", "warmup_queries", "valid", "invalid_reasons", "server_queries_per_second"]
+
+    public init(base: Report, new: Report, maxRegression: Double = 0.05, maxAccuracyDrop: Double = 0.002) {
+        rows = []
+        messages = []
+        crossMachine = base.environment.fingerprint != new.environment.fingerprint
+        guard base.environment.buildConfiguration == new.environment.buildConfiguration else {
+            outcome = .unusable
+            messages.append("refusing to compare a \(base.environment.buildConfiguration) build with a \(new.environment.buildConfiguration) build: their figures are not comparable")
+            return
+        }
+        guard base.suite == new.suite else {
+            outcome = .unusable
+            messages.append("the reports are of different suites (\(base.suite), \(new.suite))")
+            return
+        }
+        var baseByKey: [String: Report.Result] = [:]
+        for r in base.results { baseByKey[Self.key(base.suite, r)] = r }
+        var matched = 0
+        for r in new.results {
+            let key = Self.key(new.suite, r)
+            guard let b = baseByKey.removeValue(forKey: key) else {
+                messages.append("only in the new report: \(key)")
+                continue
+            }
+            matched += 1
+            let higher = Self.higherIsBetter(name: r.name, unit: r.unit)
+            var regressed = false
+            var note = ""
+            if !crossMachine {
+                if Self.isAccuracy(r.name) {
+                    let drop = higher ? b.value - r.value : r.value - b.value
+                    regressed = drop > maxAccuracyDrop
+                    if regressed { note = String(format: "accuracy worse by %.4g (> %.4g)", drop, maxAccuracyDrop) }
+                } else if b.value > 0, r.value.isFinite {
+                    let worse = higher ? (b.value - r.value) / b.value : (r.value - b.value) / b.value
+                    let spread = Self.spread(b) + Self.spread(r)
+                    regressed = worse > maxRegression && worse > spread
+                    if regressed {
+                        note = String(format: "%.1f%% worse (threshold %.1f%%, spread %.1f%%)", worse * 100, maxRegression * 100, spread * 100)
+                    } else if worse > maxRegression {
+                        note = String(format: "%.1f%% worse but within the measured spread %.1f%%", worse * 100, spread * 100)
+                    }
+                }
+            }
+            rows.append(Row(key: key, unit: r.unit, base: b.value, new: r.value, higherIsBetter: higher, regressed: regressed, note: note))
+        }
+        for key in baseByKey.keys.sorted() { messages.append("only in the base report: \(key)") }
+        if matched == 0 {
+            outcome = .unusable
+            messages.append("no result of one report matches the other")
+        } else {
+            outcome = rows.contains(where: \.regressed) ? .regression : .ok
+        }
+    }
+
+    /// Decodes two report files; a file that cannot be read or decoded gives an `.unusable` comparison.
+    public static func compare(basePath: String, newPath: String, maxRegression: Double, maxAccuracyDrop: Double) -> ReportComparison {
+        func load(_ path: String) -> Result<Report, Error> {
+            Result { try Report.decode(try Data(contentsOf: URL(fileURLWithPath: path))) }
+        }
+        switch (load(basePath), load(newPath)) {
+        case let (.success(b), .success(n)):
+            return ReportComparison(base: b, new: n, maxRegression: maxRegression, maxAccuracyDrop: maxAccuracyDrop)
+        case let (.failure(e), _):
+            return ReportComparison(unusable: "cannot read \(basePath) as a report: \(e)")
+        case let (_, .failure(e)):
+            return ReportComparison(unusable: "cannot read \(newPath) as a report: \(e)")
+        }
+    }
+
+    init(unusable message: String) {
+        rows = []
+        outcome = .unusable
+        messages = [message]
+        crossMachine = false
+    }
+
+    static func key(_ suite: String, _ r: Report.Result) -> String {
+        let params = r.params.keys.filter { !volatileParams.contains($0) }.sorted().map { "\($0)=\(r.params[$0]!)" }
+        return ([suite, r.system, r.dataset ?? "-", r.scenario ?? "-", r.name] + params).joined(separator: " ")
+    }
+
+    /// Latencies, times and losses are better when lower; throughput, scores and fractions when higher.
+    static func higherIsBetter(name: String, unit: String) -> Bool {
+        let lowerUnits: Set<String> = ["us", "ms", "s", "seconds", "bytes", "MiB"]
+        if lowerUnits.contains(unit) { return false }
+        let lowerNames = ["latency", "seconds", "logloss", "rmse", "memory", "overhead"]
+        return !lowerNames.contains { name.contains($0) }
+    }
+
+    static func isAccuracy(_ name: String) -> Bool {
+        ["auc", "accuracy", "logloss", "rmse"].contains { name.contains($0) }
+    }
+
+    /// Relative spread of a figure: twice its coefficient of variation when measured repeatedly, else 0.
+    static func spread(_ r: Report.Result) -> Double {
+        guard let rep = r.repeats, rep.repeats > 1, rep.cv.isFinite else { return 0 }
+        return 2 * rep.cv
+    }
+
+    /// A side-by-side table.
+    public func table() -> String {
+        var lines: [String] = []
+        if crossMachine { lines.append("different machines (fingerprints differ): hardware comparison, no regression gate") }
+        let header = ["case", "base", "new", "ratio", "unit", "verdict"]
+        var cells = [header]
+        for r in rows {
+            let verdict = r.regressed ? "REGRESSION " + r.note : (r.note.isEmpty ? "ok" : r.note)
+            cells.append([r.key, String(format: "%.4g", r.base), String(format: "%.4g", r.new), String(format: "%.3f", r.ratio), r.unit, verdict])
+        }
+        let widths = header.indices.map { c in cells.map { $0[c].count }.max() ?? 0 }
+        for row in cells {
+            lines.append(row.indices.map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+        }
+        lines += messages
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# How a CI job gates on performance: run the quick suite, compare it with the committed baseline of this
+# machine, fail on a regression (exit 1) or unusable input (exit 2).
+#   scripts/bench-gate.sh [suite] [baseline.json]
+# Reports from another machine (different fingerprint) print as a hardware table and do not fail.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+suite=${1:-kernels}
+baseline=${2:-results/baseline/$suite-quick.json}
+scripts/setup.sh
+swift build -c release --product bench >&2
+new=$(mktemp --suffix=.json)
+.build/release/bench --suite "$suite" --quick --threads 1 --out "$new" > /dev/null
+.build/release/bench compare "$baseline" "$new" --max-regression 0.05
