@@ -24,6 +24,9 @@ let package = Package(
         .systemLibrary(
             name: "CProtobufC", pkgConfig: "libprotobuf-c",
             providers: [.apt(["libprotobuf-c-dev"])]),
+        .systemLibrary(
+            name: "CHDF5", pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]),
 
         // Wide kernels in C: AVX2+FMA and AVX-512 bodies behind a dispatch table filled once from CPUID.
         .target(name: "MLCoreCKernels"),
@@ -36,9 +39,12 @@ let package = Package(
         .target(name: "MLCoreONNX", dependencies: ["MLCoreTensor", "MLCoreKernels", "ONNXProto"]),
 
         // Data: dataset registry, CSV / .npy / HDF5 loaders, encoders, synthetic generators.
-        .target(name: "MLCoreData", dependencies: ["MLCoreTensor"]),
+        .target(name: "MLCoreData", dependencies: ["MLCoreTensor", "CHDF5"]),
 
-        .target(name: "MLCore", dependencies: ["MLCoreTensor", "MLCoreKernels", "MLCoreONNX", "MLCoreData"]),
+        // Reference algorithms that train, predict and export to ONNX.
+        .target(name: "MLCoreModels", dependencies: ["MLCoreTensor", "MLCoreKernels", "MLCoreONNX", "ONNXProto", "CLAPACKE"]),
+
+        .target(name: "MLCore", dependencies: ["MLCoreTensor", "MLCoreKernels", "MLCoreONNX", "MLCoreData", "MLCoreModels"]),
 
         .target(name: "MLBench", dependencies: ["MLCore", "CBLAS"]),
         .executableTarget(
@@ -48,12 +54,14 @@ let package = Package(
         // Micro-benchmarks: Benchmarks/<Name>/<Name>.swift, one executable each.
         .executableTarget(name: "GEMMBench", dependencies: ["MLBench"], path: "Benchmarks/GEMMBench"),
         .executableTarget(name: "ElementwiseBench", dependencies: ["MLBench"], path: "Benchmarks/ElementwiseBench"),
+        .executableTarget(name: "CSVBench", dependencies: ["MLBench"], path: "Benchmarks/CSVBench"),
 
         .target(name: "MLCoreTestSupport", dependencies: ["MLCore"], path: "Tests/MLCoreTestSupport"),
         .testTarget(name: "MLCoreTensorTests", dependencies: ["MLCoreTensor", "MLCoreTestSupport"]),
         .testTarget(name: "MLCoreKernelsTests", dependencies: ["MLCoreKernels", "MLCoreTestSupport"]),
         .testTarget(name: "MLBenchTests", dependencies: ["MLBench", "MLCoreTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "MLCoreDataTests", dependencies: ["MLCoreData", "MLCoreTestSupport"]),
+        .testTarget(name: "MLCoreDataTests", dependencies: ["MLCoreData", "MLCoreTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "MLCoreModelsTests", dependencies: ["MLCoreModels", "MLCoreData", "MLCoreTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MLCoreONNXTests", dependencies: ["MLCoreONNX", "MLBench", "MLCoreTestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -3,4 +3,5 @@
 #include "mlc_cpu.h"
 #include "mlc_gemm.h"
 #include "mlc_peak.h"
+#include "mlc_trees.h"
 #include "mlc_elementwise.h"

@@ -172,5 +172,7 @@ extension TreeEnsemble {
         self.featureCount = featureCount
         self.targetCount = targetCount
         self.maxDepth = deepest
+        self.branchFree = nil
+        self.branchFree = BranchFreeForest(self)
     }
 }

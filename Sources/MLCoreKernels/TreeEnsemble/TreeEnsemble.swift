@@ -51,6 +51,9 @@ public struct TreeEnsemble: Sendable {
     /// The deepest root-to-leaf path, in branch nodes.
     public let maxDepth: Int
 
+    /// The branch-free form for float32 rows, when the ensemble qualifies (see ``BranchFreeForest``).
+    var branchFree: BranchFreeForest?
+
     /// The number of trees.
     public var treeCount: Int { roots.count }
     /// The number of nodes (branches and leaves).

@@ -81,6 +81,12 @@ func treeScores(_ ensemble: TreeEnsemble, _ x: Tensor, aggregation: TreeAggregat
         throw spec.shapeError("X has \(width) features, the trees read feature index \(ensemble.featureCount - 1)")
     }
     let stride = Swift.max(width, 1)
+    if x.dtype == .float32 && ensemble.acceptsFloatRows {
+        let scores = try x.withUnsafeBufferPointer(as: Float.self) {
+            ensemble.scores(floatFeatures: $0, rows: rows, featureStride: stride, aggregation: aggregation, threads: context.threads)
+        }
+        return (rows, scores)
+    }
     var doubles = [Double](repeating: 0, count: x.count)
     switch x.dtype {
     case .float32: try x.withUnsafeBufferPointer(as: Float.self) { p in for i in 0..<p.count { doubles[i] = Double(p[i]) } }

@@ -1,0 +1,120 @@
+import Foundation
+import MLCoreKernels
+import MLCoreTensor
+
+/// The penalized mean log-loss that logistic regression minimizes, and its gradient, on our GEMM.
+///
+/// `f(W, b) = (1/n) * sum_i loss(x_i W^T + b, y_i) + (lambda/2) * |W|^2` with `lambda = 1 / (C * n)`: scikit-learn's
+/// objective divided by `C * n` (same minimizer), which keeps the gradient's scale independent of `n` so that one
+/// tolerance (`max |g| <= tol`, scipy's `pgtol` as scikit-learn passes it) means the same on every data size.
+/// Binary problems use one target (the logit of class 1), multinomial ones a row per class. The intercept is not
+/// penalized. Parameters are packed as `W` (`[targets, features]`, row-major) then `b` (`[targets]`).
+struct LogisticObjective {
+    /// `[rows, features]` float64.
+    let x: Tensor
+    let y: [Int]
+    let rows: Int
+    let features: Int
+    let targets: Int
+    let lambda: Double
+    let fitIntercept: Bool
+    let options: KernelOptions
+
+    var parameterCount: Int { targets * features + targets }
+
+    /// `[rows, targets]` raw scores `x W^T + b`.
+    func scores(_ theta: [Double], x: Tensor) throws -> [Double] {
+        let w = try Tensor(shape: [targets, features], scalars: theta[0..<(targets * features)])
+        var z = try GEMM.multiply(x, w, transposeB: true, options: options).scalars(as: Double.self)
+        let b = targets * features
+        if fitIntercept {
+            let n = x.shape[0]
+            for r in 0..<n { for t in 0..<targets { z[r * targets + t] += theta[b + t] } }
+        }
+        return z
+    }
+
+    /// The objective and its gradient at `theta`.
+    func evaluate(_ theta: [Double]) throws -> (loss: Double, gradient: [Double]) {
+        let z = try scores(theta, x: x)
+        var residual = [Double](repeating: 0, count: rows * targets)
+        var loss = 0.0
+        if targets == 1 {
+            for r in 0..<rows {
+                let s = z[r], label = Double(y[r])
+                loss += max(s, 0) + log1p(exp(-abs(s))) - label * s
+                residual[r] = sigmoid(s) - label
+            }
+        } else {
+            for r in 0..<rows {
+                let row = r * targets
+                var m = -Double.infinity
+                for t in 0..<targets { m = max(m, z[row + t]) }
+                var sum = 0.0
+                for t in 0..<targets {
+                    let e = exp(z[row + t] - m)
+                    residual[row + t] = e
+                    sum += e
+                }
+                loss += m + log(sum) - z[row + y[r]]
+                let inv = 1 / sum
+                for t in 0..<targets { residual[row + t] *= inv }
+                residual[row + y[r]] -= 1
+            }
+        }
+        let invN = 1 / Double(rows)
+        loss *= invN
+        let r = try Tensor(shape: [rows, targets], scalars: residual)
+        var gradient = try GEMM.multiply(r, x, transposeA: true, alpha: invN, options: options).scalars(as: Double.self)
+        var penalty = 0.0
+        for i in 0..<(targets * features) {
+            penalty += theta[i] * theta[i]
+            gradient[i] += lambda * theta[i]
+        }
+        loss += 0.5 * lambda * penalty
+        var interceptGradient = [Double](repeating: 0, count: targets)
+        if fitIntercept {
+            for row in 0..<rows { for t in 0..<targets { interceptGradient[t] += residual[row * targets + t] } }
+            for t in 0..<targets { interceptGradient[t] *= invN }
+        }
+        gradient.append(contentsOf: interceptGradient)
+        return (loss, gradient)
+    }
+
+    /// Mean log-loss (no penalty) of `theta` on other rows, for validation.
+    func validationLoss(_ theta: [Double], x: Tensor, y: [Int]) throws -> Double {
+        let p = LogisticObjective.probabilities(try scores(theta, x: x), targets: targets)
+        let classes = targets == 1 ? 2 : targets
+        return try Metrics.logLoss(labels: y, probabilities: p, classes: classes)
+    }
+
+    /// `[rows, classes]` probabilities from raw scores: `[1 - s(z), s(z)]` for one target, softmax otherwise.
+    static func probabilities(_ z: [Double], targets: Int) -> [Double] {
+        if targets == 1 {
+            var p = [Double](repeating: 0, count: z.count * 2)
+            for (r, s) in z.enumerated() {
+                let q = sigmoid(s)
+                p[2 * r] = 1 - q
+                p[2 * r + 1] = q
+            }
+            return p
+        }
+        var p = z
+        for start in stride(from: 0, to: z.count, by: targets) {
+            var m = -Double.infinity
+            for t in 0..<targets { m = max(m, z[start + t]) }
+            var sum = 0.0
+            for t in 0..<targets {
+                p[start + t] = exp(z[start + t] - m)
+                sum += p[start + t]
+            }
+            for t in 0..<targets { p[start + t] /= sum }
+        }
+        return p
+    }
+}
+
+@inline(__always)
+func sigmoid(_ z: Double) -> Double {
+    z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z))
+}

@@ -1,0 +1,69 @@
+import Foundation
+import MLCoreKernels
+import MLCoreTensor
+
+/// A trained logistic regression on raw (unstandardized) features: `z = x W^T + b`, then the logistic function
+/// (one target: binary) or softmax (one target per class).
+public struct LogisticRegressionModel: Classifier, Hashable {
+    /// `[targets, featureCount]` row-major; one target for two classes (the logit of `classes[1]`).
+    public var coefficients: [Double]
+    /// `[targets]`.
+    public var intercepts: [Double]
+    public var classes: [Int]
+    public var featureCount: Int
+    /// Solver iterations run.
+    public var iterations: Int
+    /// Whether the solver met its tolerance (as scikit-learn's `ConvergenceWarning` would not fire).
+    public var converged: Bool
+    /// Whether early stopping chose an earlier iterate.
+    public var stoppedEarly: Bool
+    /// The solver that ran (``LogisticRegression/Solver/auto`` resolved).
+    public var solver: LogisticRegression.Solver
+    /// The final objective on the training rows.
+    public var trainLoss: Double
+    /// Threads prediction uses.
+    public var threads: Int
+
+    /// Targets: 1 for a binary model, the class count otherwise.
+    public var targets: Int { intercepts.count }
+
+    public init(coefficients: [Double], intercepts: [Double], classes: [Int], featureCount: Int, iterations: Int = 0,
+                converged: Bool = true, stoppedEarly: Bool = false, solver: LogisticRegression.Solver = .lbfgs,
+                trainLoss: Double = .nan, threads: Int = 1) {
+        self.coefficients = coefficients
+        self.intercepts = intercepts
+        self.classes = classes
+        self.featureCount = featureCount
+        self.iterations = iterations
+        self.converged = converged
+        self.stoppedEarly = stoppedEarly
+        self.solver = solver
+        self.trainLoss = trainLoss
+        self.threads = threads
+    }
+
+    /// Raw scores `[rows, targets]`, float64.
+    public func decisionFunction(_ features: Tensor) throws -> [Double] {
+        guard features.rank == 2 else { throw ModelError.invalidShape("features must be [rows, features], got \(features.shape)") }
+        guard features.shape[1] == featureCount else {
+            throw ModelError.featureCountMismatch(expected: featureCount, actual: features.shape[1])
+        }
+        let rows = features.shape[0]
+        if rows == 0 { return [] }
+        let x = try Tensor(shape: [rows, featureCount], scalars: try doubles(features, what: "features", columns: featureCount))
+        let w = try Tensor(shape: [targets, featureCount], scalars: coefficients)
+        var z = try GEMM.multiply(x, w, transposeB: true, options: KernelOptions(threads: threads)).scalars(as: Double.self)
+        for r in 0..<rows { for t in 0..<targets { z[r * targets + t] += intercepts[t] } }
+        return z
+    }
+
+    /// Class probabilities as float64 `[rows * classes]`, row-major (for metrics).
+    public func probabilities(_ features: Tensor) throws -> [Double] {
+        LogisticObjective.probabilities(try decisionFunction(features), targets: targets)
+    }
+
+    public func predictProbabilities(_ features: Tensor) throws -> Tensor {
+        let p = try probabilities(features)
+        return try Tensor(shape: [features.shape[0], classes.count], scalars: p.map { Float($0) })
+    }
+}
