@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "MLCoreKernelsTests", dependencies: ["MLCoreKernels", "MLCoreTestSupport"]),
         .testTarget(name: "MLBenchTests", dependencies: ["MLBench", "MLCoreTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MLCoreDataTests", dependencies: ["MLCoreData", "MLCoreTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "MLCoreModelsTests", dependencies: ["MLCoreModels", "MLCoreData", "MLCoreTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "MLCoreModelsTests", dependencies: ["MLCoreModels", "MLCoreData", "MLBench", "MLCoreTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MLCoreONNXTests", dependencies: ["MLCoreONNX", "MLBench", "MLCoreTestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -31,13 +31,13 @@ public protocol Estimator: Sendable {
     ///   - progress: called once per iteration on the calling thread.
     /// - Throws: ``ModelError`` for empty data, one class only, a label that is not a class number,
     ///   non-finite values, or mismatched shapes.
-    func fit(features: Tensor, labels: Tensor, validation: LabeledData?,
+    func fit(features: Tensor, labels: Tensor, validation: ValidationSet?,
              progress: (@Sendable (TrainingProgress) -> Void)?) throws -> Model
 }
 
 extension Estimator {
     /// Trains without a progress callback.
-    public func fit(features: Tensor, labels: Tensor, validation: LabeledData? = nil) throws -> Model {
+    public func fit(features: Tensor, labels: Tensor, validation: ValidationSet? = nil) throws -> Model {
         try fit(features: features, labels: labels, validation: validation, progress: nil)
     }
 }
@@ -73,8 +73,8 @@ extension Classifier {
     }
 }
 
-/// Rows with their labels, for validation sets.
-public struct LabeledData: Sendable {
+/// Rows with their labels, held out from fitting: scored after each iteration for validation loss and early stopping.
+public struct ValidationSet: Sendable {
     /// `[rows, features]`.
     public var features: Tensor
     /// `[rows]` class numbers.

@@ -1,12 +1,12 @@
 import MLCoreTensor
 
-/// Checked training input: features as float64 row-major, labels as class indices into ``classes``.
+/// Checked training input: features kept as given (no copy), labels as class indices into ``classes``.
 /// Every check that user data can fail is made here, before a kernel runs.
 struct TrainingData {
     var rows: Int
     var featureCount: Int
-    /// `[rows * featureCount]`, row-major.
-    var x: [Double]
+    /// `[rows, featureCount]` float32 or float64 (integer inputs are converted to float64 once).
+    var features: Tensor
     /// Class index per row (into `classes`).
     var y: [Int]
     var classes: [Int]
@@ -23,7 +23,7 @@ struct TrainingData {
         guard labels.count == rows, labels.rank <= 2, labels.rank == 1 || labels.shape.dims.last == 1 else {
             throw ModelError.invalidShape("\(what) labels must be [\(rows)], got \(labels.shape)")
         }
-        x = try doubles(features, what: "\(what) features", columns: featureCount)
+        self.features = try floatingFeatures(features, what: "\(what) features")
         let raw = try doubles(labels, what: "\(what) labels", columns: 1)
         var ints = [Int](repeating: 0, count: rows)
         for (r, v) in raw.enumerated() {
@@ -46,6 +46,67 @@ struct TrainingData {
             y = ints.map { index[$0]! }
         }
     }
+}
+
+/// `x` as float32 or float64 (as given; integers become float64), after checking every value is finite.
+func floatingFeatures(_ x: Tensor, what: String) throws -> Tensor {
+    let columns = x.rank == 2 ? max(x.shape[1], 1) : 1
+    func check<T: BinaryFloatingPoint & TensorScalar>(_: T.Type) throws {
+        let bad = try x.withUnsafeBufferPointer(as: T.self) { p -> Int? in
+            for i in 0..<p.count where !p[i].isFinite { return i }
+            return nil
+        }
+        if let bad { throw ModelError.nonFinite(what: what, row: bad / columns, column: bad % columns) }
+    }
+    switch x.dtype {
+    case .float32: try check(Float.self); return x
+    case .float64: try check(Double.self); return x
+    default: return try Tensor(shape: x.shape, scalars: try doubles(x, what: what, columns: columns))
+    }
+}
+
+/// Per-column mean and standard deviation (population, as scikit-learn's `StandardScaler`) of a float32 or
+/// float64 `[rows, columns]` tensor, accumulated in float64. A constant column gets scale 1.
+func columnMoments(_ x: Tensor) throws -> (mean: [Double], scale: [Double]) {
+    let rows = x.shape[0], f = x.shape[1]
+    func moments<T: BinaryFloatingPoint>(_ p: UnsafeBufferPointer<T>) -> ([Double], [Double]) {
+        var mean = [Double](repeating: 0, count: f), variance = [Double](repeating: 0, count: f)
+        for r in 0..<rows { for j in 0..<f { mean[j] += Double(p[r * f + j]) } }
+        for j in 0..<f { mean[j] /= Double(rows) }
+        for r in 0..<rows { for j in 0..<f { let d = Double(p[r * f + j]) - mean[j]; variance[j] += d * d } }
+        let scale = variance.map { v -> Double in
+            let s = (v / Double(rows)).squareRoot()
+            return s > 0 && s.isFinite ? s : 1
+        }
+        return (mean, scale)
+    }
+    switch x.dtype {
+    case .float32: return try x.withUnsafeBufferPointer(as: Float.self) { moments($0) }
+    default: return try x.withUnsafeBufferPointer(as: Double.self) { moments($0) }
+    }
+}
+
+/// `(x - mean) / scale` as a float32 `[rows, columns]` tensor, in one pass (`mean`/`scale` may be empty: no
+/// transform; a float32 input is then returned as is).
+func designMatrix(_ x: Tensor, mean: [Double], scale: [Double]) throws -> Tensor {
+    if mean.isEmpty && x.dtype == .float32 { return x }
+    let rows = x.shape[0], f = x.shape[1]
+    var out = try Tensor(zeros: [rows, f], dtype: .float32)
+    let inverse = scale.map { 1 / $0 }
+    try out.withUnsafeMutableBufferPointer(as: Float.self) { o in
+        func fill<T: BinaryFloatingPoint>(_ p: UnsafeBufferPointer<T>) {
+            if mean.isEmpty {
+                for i in 0..<(rows * f) { o[i] = Float(p[i]) }
+                return
+            }
+            for r in 0..<rows { for j in 0..<f { o[r * f + j] = Float((Double(p[r * f + j]) - mean[j]) * inverse[j]) } }
+        }
+        switch x.dtype {
+        case .float32: try x.withUnsafeBufferPointer(as: Float.self) { fill($0) }
+        default: try x.withUnsafeBufferPointer(as: Double.self) { fill($0) }
+        }
+    }
+    return out
 }
 
 /// A numeric tensor's elements as float64, refusing NaN and infinity (named by row and column).

@@ -83,7 +83,7 @@ public struct LogisticRegression: Estimator {
         self.threads = max(1, threads)
     }
 
-    public func fit(features: Tensor, labels: Tensor, validation: LabeledData?,
+    public func fit(features: Tensor, labels: Tensor, validation: ValidationSet?,
                     progress: (@Sendable (TrainingProgress) -> Void)?) throws -> LogisticRegressionModel {
         try parameters.validate()
         let data = try TrainingData(features: features, labels: labels)
@@ -100,28 +100,18 @@ public struct LogisticRegression: Estimator {
         // Standardization: x' = (x - mean) / scale, mean 0 without an intercept (nothing would absorb the shift).
         var mean = [Double](repeating: 0, count: f), scale = [Double](repeating: 1, count: f)
         if p.standardize {
-            for r in 0..<n { for j in 0..<f { mean[j] += data.x[r * f + j] } }
-            for j in 0..<f { mean[j] /= Double(n) }
-            var variance = [Double](repeating: 0, count: f)
-            for r in 0..<n { for j in 0..<f { let d = data.x[r * f + j] - mean[j]; variance[j] += d * d } }
-            for j in 0..<f {
-                let s = (variance[j] / Double(n)).squareRoot()
-                scale[j] = s > 0 && s.isFinite ? s : 1
-            }
+            (mean, scale) = try columnMoments(data.features)
             if !p.fitIntercept { mean = [Double](repeating: 0, count: f) }
         }
-        func transformed(_ x: [Double], rows: Int) throws -> Tensor {
-            guard p.standardize else { return try Tensor(shape: [rows, f], scalars: x) }
-            var out = x
-            for r in 0..<rows { for j in 0..<f { out[r * f + j] = (x[r * f + j] - mean[j]) / scale[j] } }
-            return try Tensor(shape: [rows, f], scalars: out)
+        func transformed(_ x: Tensor) throws -> Tensor {
+            p.standardize ? try designMatrix(x, mean: mean, scale: scale) : try designMatrix(x, mean: [], scale: [])
         }
 
         let options = KernelOptions(threads: threads)
-        let objective = LogisticObjective(x: try transformed(data.x, rows: n), y: data.y, rows: n, features: f,
+        let objective = LogisticObjective(x: try transformed(data.features), y: data.y, rows: n, features: f,
                                           targets: targets, lambda: 1 / (p.C * Double(n)),
                                           fitIntercept: p.fitIntercept, options: options)
-        let validX = try valid.map { try transformed($0.x, rows: $0.rows) }
+        let validX = try valid.map { try transformed($0.features) }
 
         var best: (theta: [Double], loss: Double, iteration: Int)?
         let earlyStopping = p.earlyStoppingRounds > 0 && valid != nil

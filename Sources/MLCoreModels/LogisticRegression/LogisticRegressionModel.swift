@@ -50,9 +50,19 @@ public struct LogisticRegressionModel: Classifier, Hashable {
         }
         let rows = features.shape[0]
         if rows == 0 { return [] }
-        let x = try Tensor(shape: [rows, featureCount], scalars: try doubles(features, what: "features", columns: featureCount))
-        let w = try Tensor(shape: [targets, featureCount], scalars: coefficients)
-        var z = try GEMM.multiply(x, w, transposeB: true, options: KernelOptions(threads: threads)).scalars(as: Double.self)
+        // Float32 rows are multiplied in float32 (as the exported ONNX model does), anything else in float64.
+        let x = try floatingFeatures(features, what: "features")
+        let options = KernelOptions(threads: threads)
+        var z: [Double]
+        if x.dtype == .float32 {
+            let w = try Tensor(shape: [targets, featureCount], scalars: coefficients.map { Float($0) })
+            z = try GEMM.multiply(x, w, transposeB: true, options: options).withUnsafeBufferPointer(as: Float.self) {
+                $0.map(Double.init)
+            }
+        } else {
+            let w = try Tensor(shape: [targets, featureCount], scalars: coefficients)
+            z = try GEMM.multiply(x, w, transposeB: true, options: options).scalars(as: Double.self)
+        }
         for r in 0..<rows { for t in 0..<targets { z[r * targets + t] += intercepts[t] } }
         return z
     }

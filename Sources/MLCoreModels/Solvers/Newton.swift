@@ -18,7 +18,7 @@ struct BinaryNewton {
         var theta = theta0
         var (loss, g) = try objective.evaluate(theta)
         if maxAbs(g) <= gradientTolerance { return .init(theta: theta, loss: loss, iterations: 0, converged: true) }
-        let xs = try objective.x.scalars(as: Double.self)
+        let xs = try objective.x.withUnsafeBufferPointer(as: Float.self) { $0.map(Double.init) }
         var iteration = 0
         while iteration < maxIterations {
             iteration += 1

@@ -80,6 +80,11 @@ func treeScores(_ ensemble: TreeEnsemble, _ x: Tensor, aggregation: TreeAggregat
     guard width >= ensemble.featureCount else {
         throw spec.shapeError("X has \(width) features, the trees read feature index \(ensemble.featureCount - 1)")
     }
+    if width == 0 && rows > 0 {
+        // Only single-leaf trees read no feature, so X may have no columns; the walkers read one element per row
+        // (their precondition), so such rows get one column of zeros that no tree looks at.
+        return try treeScores(ensemble, Tensor(zeros: [rows, 1], dtype: x.dtype), aggregation: aggregation, spec, context)
+    }
     let stride = Swift.max(width, 1)
     if x.dtype == .float32 && ensemble.acceptsFloatRows {
         let scores = try x.withUnsafeBufferPointer(as: Float.self) {
