@@ -25,8 +25,8 @@
 #      library module the targets need, instrumented, as object files.
 #   2. Each target: `swiftc -sanitize=fuzzer,address -parse-as-library` on fuzz/<Name>.swift, importing the built
 #      modules (-I .build-fuzz/release/Modules, the C module maps, pkg-config's -I flags) and linking the library
-#      objects; libFuzzer supplies main(). System libraries come from the modules' autolink entries (-l), pkg-config
-#      gives their -L paths.
+#      objects; libFuzzer supplies main(). pkg-config gives the system libraries (C objects carry no autolink
+#      entries, so protobuf-c must be named).
 #      lld is used because gold prints a warning per ASan symbol.
 # Outputs (ignored by git): fuzz/out/bin/<target>, fuzz/out/corpus/<target> (the growing working corpus; the
 # committed seeds in fuzz/corpus/<target> are read, never written), fuzz/out/artifacts/<target>/ (crash-*,
@@ -52,45 +52,50 @@ out=fuzz/out
 mkdir -p "$out/bin" "$out/logs"
 
 build() {
-echo "== building the library modules with -sanitize=fuzzer,address ($scratch)"
-if ! swift build -c release --scratch-path "$scratch" --target MLBench \
-    -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address >"$out/logs/build.log" 2>&1; then
-  grep -v '^\[' "$out/logs/build.log" | tail -40 >&2
-  echo "library build failed (log: $out/logs/build.log)" >&2
-  exit 1
-fi
+  echo "== building the library modules with -sanitize=fuzzer,address ($scratch)"
+  if ! swift build -c release --scratch-path "$scratch" --target MLBench \
+      -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address >"$out/logs/build.log" 2>&1; then
+    grep -v '^\[' "$out/logs/build.log" | tail -40 >&2
+    echo "library build failed (log: $out/logs/build.log)" >&2
+    exit 1
+  fi
 
-# Library targets (not tests, not executables) and the system libraries' pkg-config names, from the manifest.
-read -r -a libraries <<<"$(swift package describe --type json | python3 -c '
+  # The library targets MLBench depends on (itself included), and the system libraries' pkg-config names.
+  local libraries pkgconfig objects=() flags=()
+  read -r -a libraries <<<"$(swift package describe --type json | python3 -c '
 import json, sys
-d = json.load(sys.stdin)
-print(" ".join(t["name"] for t in d["targets"] if t["type"] == "library" and not t["path"].startswith("Tests/")))')"
-read -r -a pkgconfig <<<"$(sed -n 's/.*pkgConfig: *"\([^"]*\)".*/\1/p' Package.swift | tr '\n' ' ')"
+t = {x["name"]: x for x in json.load(sys.stdin)["targets"]}
+seen, todo = {"MLBench"}, ["MLBench"]
+while todo:
+    for d in t[todo.pop()].get("target_dependencies", []):
+        if d not in seen:
+            seen.add(d)
+            todo.append(d)
+print(" ".join(sorted(n for n in seen if t[n]["type"] == "library")))')"
+  read -r -a pkgconfig <<<"$(sed -n 's/.*pkgConfig: *"\([^"]*\)".*/\1/p' Package.swift | tr '\n' ' ')"
 
-objects=()
-maps=()
-for lib in "${libraries[@]}"; do
-  objects+=("$bin/$lib.build"/*.o)
-  [ -f "$bin/$lib.build/module.modulemap" ] && maps+=(-Xcc "-fmodule-map-file=$bin/$lib.build/module.modulemap")
-done
-for map in Sources/C*/module.modulemap; do maps+=(-Xcc "-fmodule-map-file=$map"); done
-for flag in $(pkg-config --cflags "${pkgconfig[@]}"); do maps+=(-Xcc "$flag"); done
+  for lib in "${libraries[@]}"; do
+    objects+=("$bin/$lib.build"/*.o)
+    [ -f "$bin/$lib.build/module.modulemap" ] && flags+=(-Xcc "-fmodule-map-file=$bin/$lib.build/module.modulemap")
+  done
+  for map in Sources/C*/module.modulemap; do flags+=(-Xcc "-fmodule-map-file=$map"); done
+  for flag in $(pkg-config --cflags "${pkgconfig[@]}"); do flags+=(-Xcc "$flag"); done
 
-if [ -n "${PROTOBUF_C_SRC:-}" ]; then
-  echo "== instrumenting protobuf-c from $PROTOBUF_C_SRC"
-  clang -c -O1 -g -fsanitize=fuzzer-no-link,address -I"$PROTOBUF_C_SRC" \
-    "$PROTOBUF_C_SRC/protobuf-c/protobuf-c.c" -o "$out/protobuf-c.o"
-  objects+=("$out/protobuf-c.o")
-fi
+  if [ -n "${PROTOBUF_C_SRC:-}" ]; then
+    echo "== instrumenting protobuf-c from $PROTOBUF_C_SRC"
+    clang -c -O1 -g -fsanitize=fuzzer-no-link,address -I"$PROTOBUF_C_SRC" \
+      "$PROTOBUF_C_SRC/protobuf-c/protobuf-c.c" -o "$out/protobuf-c.o"
+    objects+=("$out/protobuf-c.o")
+  fi
 
-for t in $targets; do
-  [ -n "${source[$t]:-}" ] || { echo "unknown target $t" >&2; exit 2; }
-  echo "== linking fuzz/out/bin/$t (fuzz/${source[$t]}.swift)"
-  # shellcheck disable=SC2046
-  swiftc -sanitize=fuzzer,address -parse-as-library -O -g -use-ld=lld -module-name "Fuzz${source[$t]}" \
-    "fuzz/${source[$t]}.swift" -I "$bin/Modules" "${maps[@]}" "${objects[@]}" \
-    $(pkg-config --libs-only-L "${pkgconfig[@]}") -o "$out/bin/$t"
-done
+  for t in $targets; do
+    [ -n "${source[$t]:-}" ] || { echo "unknown target $t" >&2; exit 2; }
+    echo "== linking fuzz/out/bin/$t (fuzz/${source[$t]}.swift)"
+    # shellcheck disable=SC2046
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -use-ld=lld -module-name "Fuzz${source[$t]}" \
+      "fuzz/${source[$t]}.swift" -I "$bin/Modules" "${flags[@]}" "${objects[@]}" \
+      $(pkg-config --libs "${pkgconfig[@]}") -o "$out/bin/$t"
+  done
 }
 [ -n "${FUZZ_NO_BUILD:-}" ] || build
 

@@ -8,6 +8,7 @@ import Foundation
 import MLBench
 
 var sizes = [8, 64, 256, 1024]
+var shapes: [(m: Int, n: Int, k: Int)] = []
 var threads = 1
 var minSeconds = 0.5
 var json = false
@@ -15,6 +16,12 @@ var args = CommandLine.arguments.dropFirst()
 while let arg = args.popFirst() {
     switch arg {
     case "--sizes": sizes = (args.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
+    case "--shapes":  // MxNxK,MxNxK,... (replaces the square sizes)
+        sizes = []
+        shapes = (args.popFirst() ?? "").split(separator: ",").compactMap { t in
+            let d = t.split(separator: "x").compactMap { Int($0) }
+            return d.count == 3 ? (d[0], d[1], d[2]) : nil
+        }
     case "--threads": threads = Int(args.popFirst() ?? "") ?? 1
     case "--min-time": minSeconds = Double(args.popFirst() ?? "") ?? 0.5
     case "--json": json = true
@@ -34,7 +41,9 @@ struct Output: Codable {
     var results: [GEMMBenchmark.Row]
 }
 
-let rows = try GEMMBenchmark(sizes: sizes, threads: threads, minSeconds: minSeconds).run { message in
+var benchmark = GEMMBenchmark(sizes: sizes, threads: threads, minSeconds: minSeconds)
+benchmark.shapes = shapes
+let rows = try benchmark.run { message in
     FileHandle.standardError.write((message + "\n").data(using: .utf8)!)
 }
 let output = Output(openblasCore: BLAS.coreName, openblasCoretype: BLAS.coreTypeOverride,
@@ -46,10 +55,11 @@ if json {
 } else {
     print("OpenBLAS core: \(output.openblasCore)   OPENBLAS_CORETYPE: \(output.openblasCoretype ?? "(unset)")   detected ISA: \(output.detectedISA)   threads: \(threads)")
     print("GFLOPS, median [min..max] over repeats of >= 20 ms batches")
-    print("n".padding(toLength: 6, withPad: " ", startingAt: 0) + "path".padding(toLength: 18, withPad: " ", startingAt: 0) + "GFLOPS")
+    print("n or MxNxK".padding(toLength: 16, withPad: " ", startingAt: 0) + "path".padding(toLength: 18, withPad: " ", startingAt: 0) + "GFLOPS")
     for r in rows {
         let label = r.path == "wide" ? "wide/\(r.isa)" : r.path
-        print(String(r.n).padding(toLength: 6, withPad: " ", startingAt: 0)
+        let size = r.m.map { "\($0)x\(r.n)x\(r.k ?? r.n)" } ?? String(r.n)
+        print(size.padding(toLength: 16, withPad: " ", startingAt: 0)
               + label.padding(toLength: 18, withPad: " ", startingAt: 0)
               + String(format: "%8.2f [%.2f..%.2f] (%d repeats)", r.gflops.median, r.gflops.min, r.gflops.max, r.gflops.repeats))
     }

@@ -102,6 +102,9 @@ public struct TrainingProgress: Sendable, Equatable {
     }
 }
 
+/// The most classes a classifier accepts (a coefficient row or a tree set per class).
+public let maxClasses = 10_000
+
 /// Why an estimator refused its input or a model its rows. Thrown before any kernel runs.
 public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No rows, or no feature columns.
@@ -110,6 +113,10 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case oneClass(Int)
     /// A label that is not a class number (negative, fractional, NaN).
     case invalidLabel(row: Int, value: Double)
+    /// A validation label that is not one of the training classes.
+    case unknownClass(what: String, row: Int, value: Int)
+    /// More distinct labels than ``maxClasses``: most likely a continuous target given as the label.
+    case tooManyClasses(Int)
     /// Rows with a different number of features than the model (or the training set) has.
     case featureCountMismatch(expected: Int, actual: Int)
     /// NaN or infinity in the data.
@@ -127,6 +134,10 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
         case .oneClass(let c): return "every training label is class \(c); a classifier needs at least two classes"
         case .invalidLabel(let row, let value):
             return "label \(value) in row \(row) is not a class number (a non-negative integer)"
+        case .unknownClass(let what, let row, let value):
+            return "\(what) label \(value) in row \(row) is not one of the training classes"
+        case .tooManyClasses(let n):
+            return "\(n) distinct labels (at most \(maxClasses)): is the label column a class number?"
         case .featureCountMismatch(let e, let a): return "the model has \(e) features, the rows have \(a)"
         case .nonFinite(let what, let row, let column): return "\(what) has a non-finite value at row \(row), column \(column)"
         case .invalidShape(let s): return "invalid shape: \(s)"

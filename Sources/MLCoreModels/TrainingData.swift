@@ -35,11 +35,12 @@ struct TrainingData {
             var index: [Int: Int] = [:]
             for (i, c) in knownClasses.enumerated() { index[c] = i }
             y = try ints.enumerated().map { r, c in
-                guard let i = index[c] else { throw ModelError.invalidLabel(row: r, value: Double(c)) }
+                guard let i = index[c] else { throw ModelError.unknownClass(what: what, row: r, value: c) }
                 return i
             }
         } else {
             classes = Array(Set(ints)).sorted()
+            guard classes.count <= maxClasses else { throw ModelError.tooManyClasses(classes.count) }
             guard classes.count >= 2 else { throw ModelError.oneClass(classes[0]) }
             var index: [Int: Int] = [:]
             for (i, c) in classes.enumerated() { index[c] = i }

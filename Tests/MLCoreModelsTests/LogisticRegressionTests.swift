@@ -131,9 +131,11 @@ func labels(_ y: Tensor) throws -> [Int] { try y.scalars(as: Float.self).map { I
         #expect(steps.allSatisfy { $0.validationLoss != nil })
         #expect(zip(steps, steps.dropFirst()).allSatisfy { $1.trainLoss <= $0.trainLoss }, "L-BFGS never increases the objective")
         #expect(steps.map(\.iteration) == Array(1...steps.count))
-        if model.stoppedEarly {
-            #expect(steps.count < 500)
-        }
+        #expect(model.stoppedEarly && steps.count < 500, "\(steps.count) iterations")
+        // The kept iterate is the best one seen: its validation loss is the minimum of the reported ones.
+        let best = steps.compactMap(\.validationLoss).min()!
+        let kept = try Metrics.logLoss(labels: try labels(test.y), probabilities: try model.probabilities(test.x), classes: 2)
+        #expect(abs(kept - best) < 1e-5, "kept \(kept), best \(best)")
     }
 
     @Test func invalidInputThrows() throws {
@@ -157,7 +159,16 @@ func labels(_ y: Tensor) throws -> [Int] { try y.scalars(as: Float.self).map { I
             try lr.fit(features: x, labels: try Tensor(shape: [3], scalars: [0, 1, 0] as [Float]))
         }
         #expect(throws: ModelError.self) { try LogisticRegression(parameters: .init(C: 0)).fit(features: x, labels: try Tensor(shape: [4], scalars: [0, 1, 0, 1] as [Float])) }
-        let model = try lr.fit(features: x, labels: try Tensor(shape: [4], scalars: [0, 1, 0, 1] as [Float]))
+        let y = try Tensor(shape: [4], scalars: [0, 1, 0, 1] as [Float])
+        #expect(throws: ModelError.unknownClass(what: "validation", row: 1, value: 2)) {
+            try lr.fit(features: x, labels: y, validation: ValidationSet(features: try Tensor(zeros: [2, 2]),
+                                                                         labels: try Tensor(shape: [2], scalars: [1, 2] as [Float])))
+        }
+        let many = 10_001
+        #expect(throws: ModelError.tooManyClasses(many)) {
+            try lr.fit(features: try Tensor(zeros: [many, 1]), labels: try Tensor(shape: [many], scalars: (0..<many).map { Float($0) }))
+        }
+        let model = try lr.fit(features: x, labels: y)
         #expect(throws: ModelError.featureCountMismatch(expected: 2, actual: 3)) { try model.predictProbabilities(try Tensor(zeros: [1, 3])) }
         #expect(throws: ModelError.nonFinite(what: "features", row: 0, column: 0)) {
             try model.predictProbabilities(try Tensor(shape: [1, 2], scalars: [Float.infinity, 0]))

@@ -1,10 +1,11 @@
 // Load / run / release an ONNX model many times and watch resident memory: a session must give back everything
 // it took. Built and run by scripts/memory-cycles.sh (which documents how); not part of the package.
 //
-//   memory-cycles <model.onnx> <input.csv> <cycles> <max growth KiB after the first 1,000 cycles>
+//   memory-cycles <model.onnx> <input.csv> <cycles> <max growth KiB after the checkpoint>
 //
-// Prints VmRSS at the start (after one warm-up cycle), after 1,000 cycles and at the end; exits 1 when the RSS
-// grew by more than the bound between cycle 1,000 and the end. The first 1,000 cycles are the allocator's
+// Prints VmRSS at the start (after one warm-up cycle), after 1,000 cycles (the checkpoint; the last cycle when
+// there are fewer) and at the end; exits 1 when the RSS grew by more than the bound between the checkpoint and
+// the end. The first 1,000 cycles are the allocator's
 // warm-up (malloc arenas, the Swift runtime's metadata caches); growth after them is what a leak looks like.
 import Foundation
 import MLCoreONNX
@@ -54,7 +55,7 @@ for i in 1...cycles {
 }
 let end = residentKiB()
 let seconds = Date().timeIntervalSince(began)
-print(report("end", end) + String(format: "   (growth since cycle 1,000: %+d KiB, bound %d KiB; %.3f ms per cycle)",
+print(report("end", end) + String(format: "   (growth since the checkpoint: %+d KiB, bound %d KiB; %.3f ms per cycle)",
                                    end - afterWarmUp, bound, seconds * 1000 / Double(cycles)))
 precondition(produced > 0)
 if end - afterWarmUp > bound {

@@ -2,6 +2,9 @@
 public struct GEMMBenchmark: Sendable {
     public struct Row: Codable, Sendable {
         public var n: Int
+        /// Rows of C and inner dimension (equal to `n` for the square sizes).
+        public var m: Int?
+        public var k: Int?
         public var path: String
         /// Instruction-set level of the wide path, the detected one for the others.
         public var isa: String
@@ -11,6 +14,8 @@ public struct GEMMBenchmark: Sendable {
     }
 
     public var sizes: [Int]
+    /// Non-square problems (m, n, k), measured after the square sizes.
+    public var shapes: [(m: Int, n: Int, k: Int)] = []
     public var threads: Int
     public var minSeconds: Double
     /// The reference path is included up to this size (it is O(n^3) scalar code).
@@ -31,20 +36,20 @@ public struct GEMMBenchmark: Sendable {
     public func run(progress: (String) -> Void = { _ in }) throws -> [Row] {
         BLAS.setThreads(threads)
         var rows: [Row] = []
-        for n in sizes {
-            let a = try Tensor(shape: [n, n], scalars: Self.data(n * n, seed: 1))
-            let b = try Tensor(shape: [n, n], scalars: Self.data(n * n, seed: 2))
+        for (m, n, k) in sizes.map({ ($0, $0, $0) }) + shapes {
+            let a = try Tensor(shape: [m, k], scalars: Self.data(m * k, seed: 1))
+            let b = try Tensor(shape: [k, n], scalars: Self.data(k * n, seed: 2))
             for (path, isa) in Self.variants {
-                if path == .reference && n > referenceUpTo { continue }
-                var c = try Tensor(zeros: [n, n])
+                if path == .reference && m * n * k > referenceUpTo * referenceUpTo * referenceUpTo { continue }
+                var c = try Tensor(zeros: [m, n])
                 let options = KernelOptions(threads: threads, path: path, instructionSet: isa)
-                progress("gemm n=\(n) path=\(path) \(isa?.description ?? "")")
+                progress("gemm \(m)x\(n)x\(k) path=\(path) \(isa?.description ?? "")")
                 let seconds = measurePerCall(minSeconds: minSeconds) {
                     try! GEMM.multiply(a, b, into: &c, options: options)
                 }
                 blackHole(c)
-                let flops = 2.0 * Double(n) * Double(n) * Double(n)
-                rows.append(Row(n: n, path: path.rawValue, isa: (isa ?? .detected).description, threads: threads,
+                let flops = 2.0 * Double(m) * Double(n) * Double(k)
+                rows.append(Row(n: n, m: m, k: k, path: path.rawValue, isa: (isa ?? .detected).description, threads: threads,
                                 gflops: seconds.mapDecreasing { flops / $0 / 1e9 }))
             }
         }

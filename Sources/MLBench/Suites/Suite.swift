@@ -23,7 +23,7 @@ public struct SuiteOptions: Sendable {
 
 /// Every suite `bench` knows, in the order `bench suites` lists them.
 public enum Suites {
-    public static let all: [any BenchmarkSuite] = [KernelsSuite(), ConformanceSuite()]
+    public static let all: [any BenchmarkSuite] = [KernelsSuite(), InferenceSuite(), ConformanceSuite()]
 
     public static func named(_ name: String) -> (any BenchmarkSuite)? {
         all.first { $0.name == name }

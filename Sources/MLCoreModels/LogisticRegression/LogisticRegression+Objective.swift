@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import MLCoreKernels
 import MLCoreTensor
@@ -46,30 +47,26 @@ struct LogisticObjective {
     func evaluate(_ theta: [Double]) throws -> (loss: Double, gradient: [Double]) {
         let z = try scores(theta, x: x)
         var residual = [Double](repeating: 0, count: rows * targets)
-        var loss = 0.0
-        if targets == 1 {
-            for r in 0..<rows {
-                let s = z[r], label = Double(y[r])
-                loss += max(s, 0) + log1p(exp(-abs(s))) - label * s
-                residual[r] = sigmoid(s) - label
-            }
-        } else {
-            for r in 0..<rows {
-                let row = r * targets
-                var m = -Double.infinity
-                for t in 0..<targets { m = max(m, z[row + t]) }
-                var sum = 0.0
-                for t in 0..<targets {
-                    let e = exp(z[row + t] - m)
-                    residual[row + t] = e
-                    sum += e
+        // Rows are split into one block per thread; block sums are added in block order, so the result depends
+        // only on the thread count (as the GEMM's does).
+        let blocks = rows >= 16_384 ? min(options.threads, rows / 8_192) : 1
+        var partial = [Double](repeating: 0, count: blocks)
+        z.withUnsafeBufferPointer { zp in
+            residual.withUnsafeMutableBufferPointer { rp in
+                partial.withUnsafeMutableBufferPointer { pp in
+                    let (zb, rb, pb) = (SendablePointer(zp.baseAddress!), SendableMutablePointer(rp.baseAddress!),
+                                        SendableMutablePointer(pp.baseAddress!))
+                    let y = self.y, targets = self.targets, rows = self.rows
+                    DispatchQueue.concurrentPerform(iterations: blocks) { block in
+                        let range = (rows * block / blocks)..<(rows * (block + 1) / blocks)
+                        pb.pointer[block] = LogisticObjective.lossAndResidual(z: zb.pointer, y: y, targets: targets,
+                                                                              rows: range, residual: rb.pointer)
+                    }
                 }
-                loss += m + log(sum) - z[row + y[r]]
-                let inv = 1 / sum
-                for t in 0..<targets { residual[row + t] *= inv }
-                residual[row + y[r]] -= 1
             }
         }
+        var loss = 0.0
+        for p in partial { loss += p }
         let invN = 1 / Double(rows)
         loss *= invN
         let r = try Tensor(shape: [rows, targets], scalars: residual.map { Float($0) })
@@ -90,6 +87,41 @@ struct LogisticObjective {
         }
         gradient.append(contentsOf: interceptGradient)
         return (loss, gradient)
+    }
+
+    /// The summed log-loss of `rows`, writing each row's residual `p - onehot(y)`.
+    static func lossAndResidual(z: UnsafePointer<Double>, y: [Int], targets: Int, rows: Range<Int>,
+                                residual: UnsafeMutablePointer<Double>) -> Double {
+        var loss = 0.0
+        if targets == 1 {
+            for r in rows {
+                let s = z[r], label = Double(y[r])
+                // One exp per row: e = exp(-|s|) gives both log(1 + exp(s)) = max(s, 0) + log(1 + e) and the
+                // logistic function. log(1 + e) instead of log1p: the absolute error stays below 1e-16 and glibc's
+                // log is the faster of the two (measured: log1p was 6% of a 100,000-row fit's profile).
+                let e = exp(-abs(s))
+                loss += max(s, 0) + log(1 + e) - label * s
+                let p = s >= 0 ? 1 / (1 + e) : e / (1 + e)
+                residual[r] = p - label
+            }
+            return loss
+        }
+        for r in rows {
+            let row = r * targets
+            var m = -Double.infinity
+            for t in 0..<targets { m = max(m, z[row + t]) }
+            var sum = 0.0
+            for t in 0..<targets {
+                let e = exp(z[row + t] - m)
+                residual[row + t] = e
+                sum += e
+            }
+            loss += m + log(sum) - z[row + y[r]]
+            let inv = 1 / sum
+            for t in 0..<targets { residual[row + t] *= inv }
+            residual[row + y[r]] -= 1
+        }
+        return loss
     }
 
     /// Mean log-loss (no penalty) of `theta` on other rows, for validation.
@@ -123,6 +155,13 @@ struct LogisticObjective {
         }
         return p
     }
+}
+
+/// Raw pointers handed to the row blocks of `evaluate`, each of which touches only its own rows.
+struct SendablePointer<T>: @unchecked Sendable { let pointer: UnsafePointer<T>; init(_ p: UnsafePointer<T>) { pointer = p } }
+struct SendableMutablePointer<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ p: UnsafeMutablePointer<T>) { pointer = p }
 }
 
 @inline(__always)
