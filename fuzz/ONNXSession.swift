@@ -11,15 +11,17 @@ let options = SessionOptions(
     readLimits: ONNXReadLimits(maxTensorBytes: 1 << 20, maxTotalBytes: 16 << 20, maxNestingDepth: 64, maxNodes: 1_000),
     maxTensorBytes: 1 << 20, maxTrees: 100, maxTreeDepth: 32)
 
-/// How the inputs of one run are filled: a symbolic or unknown dimension takes `symbolicSize`; `special` puts
-/// NaN, infinities, signed zeros and extreme values into float inputs.
+/// How the inputs of one run are filled: a symbolic or unknown first dimension takes `batch`, later ones `inner`;
+/// `special` puts NaN, infinities, signed zeros and extreme values into float inputs.
 struct Variant {
-    var symbolicSize: Int
+    var batch: Int
+    var inner: Int
     var special: Bool
 }
 
-let variants = [Variant(symbolicSize: 2, special: false), Variant(symbolicSize: 1, special: true),
-                Variant(symbolicSize: 0, special: false)]
+/// Ordinary values; NaN and infinities; an empty batch; rows without columns (a [2, 0] input).
+let variants = [Variant(batch: 2, inner: 2, special: false), Variant(batch: 1, inner: 1, special: true),
+                Variant(batch: 0, inner: 2, special: false), Variant(batch: 2, inner: 0, special: false)]
 
 let specialFloats: [Double] = [.nan, .infinity, -.infinity, 0, -0.0, 1e30, -1e-30, 3, -2.5, .greatestFiniteMagnitude]
 
@@ -27,12 +29,12 @@ let specialFloats: [Double] = [.nan, .infinity, -.infinity, 0, -0.0, 1e30, -1e-3
 func feed(_ type: ONNXType, _ v: Variant) -> Tensor? {
     guard case let .tensor(dtype?, dims) = type else { return nil }
     var shape: [Int] = []
-    for d in dims ?? [.unknown, .unknown] {
+    for (axis, d) in (dims ?? [.unknown, .unknown]).enumerated() {
         switch d {
         case .fixed(let n):
             guard n >= 0, n <= 4096 else { return nil }
             shape.append(Int(n))
-        case .symbolic, .unknown: shape.append(v.symbolicSize)
+        case .symbolic, .unknown: shape.append(axis == 0 ? v.batch : v.inner)
         }
     }
     guard shape.count <= 8 else { return nil }

@@ -12,8 +12,8 @@
 #                                          overriding the uninstrumented libprotobuf-c.so
 #
 # Targets (fuzz/<Name>.swift, each one `@_cdecl("LLVMFuzzerTestOneInput")` function):
-#   onnx    ONNXSession.swift  bytes -> ONNXReader -> InferenceSession (small SessionOptions limits) -> 3 runs on
-#                              fixed inputs (finite; NaN/inf; empty batch)
+#   onnx    ONNXSession.swift  bytes -> ONNXReader -> InferenceSession (small SessionOptions limits) -> 4 runs on
+#                              fixed inputs (finite; NaN/inf; empty batch; rows without columns)
 #   csv     NumericCSV.swift   bytes -> NumericCSV and CSVTable (first column categorical)
 #   report  Report.swift       bytes -> Report.decode -> ReportComparison (what `bench compare` reads)
 #   npy     NpyHeader.swift    bytes -> NpyHeader.parse -> Npy.read when the header matches the data size
@@ -122,7 +122,7 @@ if [ "$mode" = seed ]; then
         # The ONNX backend node tests (scripts/generate-onnx-node-tests.sh), when present: one model per test.
         if [ -d .build-onnx-node-tests ]; then
           # Models under 2 KiB: the larger ones are mostly big initializers that add no coverage per byte.
-          find .build-onnx-node-tests -name model.onnx -size -2k | while read -r m; do
+          find .build-onnx-node-tests/ -name model.onnx -size -2k | while read -r m; do
             cp "$m" "$candidates/$(basename "$(dirname "$m")").onnx"
           done
         fi ;;

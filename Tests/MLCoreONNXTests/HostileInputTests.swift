@@ -248,20 +248,12 @@ import Testing
     }
 
     @Test func leafOnlyTreesAcceptRowsWithoutFeatures() throws {
-        // A tree that is a single leaf (LightGBM writes these when no split helps) reads no feature, so X may
-        // have zero columns: every row scores the leaf weight.
-        let node = ONNXNode(name: "stump", opType: "TreeEnsembleRegressor", domain: "ai.onnx.ml", inputs: ["x"], outputs: ["y"],
-                            attributes: ["nodes_treeids": .ints([0]), "nodes_nodeids": .ints([0]), "nodes_featureids": .ints([0]),
-                                         "nodes_modes": .strings(["LEAF"]), "nodes_values": .floats([0]),
-                                         "nodes_truenodeids": .ints([0]), "nodes_falsenodeids": .ints([0]),
-                                         "target_treeids": .ints([0]), "target_nodeids": .ints([0]), "target_ids": .ints([0]),
-                                         "target_weights": .floats([2.5]), "n_targets": .int(1)])
+        // tree_single_leaf.onnx: one tree that is a single leaf of weight 2.5 (LightGBM writes these when no split
+        // helps), x declared [N, ?]. It reads no feature, so x may have zero columns: every row scores the leaf.
+        // Zero columns once tripped the tree walker's precondition (a trap, found by this test).
+        var model = try ONNXReader.read(contentsOf: Self.hostile("tree_single_leaf.onnx"))
         for dtype in [DType.float32, .float64] {
-            let model = ONNXModel(
-                irVersion: 8, opsetImports: ["": 17, "ai.onnx.ml": 3], producerName: "test", producerVersion: "0",
-                graph: ONNXGraph(name: "g", nodes: [node], initializers: [:],
-                                 inputs: [ONNXValueInfo(name: "x", type: .tensor(elementType: dtype, shape: [.symbolic("N"), .unknown]))],
-                                 outputs: [ONNXValueInfo(name: "y", type: .tensor(elementType: .float32, shape: nil))], valueInfo: []))
+            model.graph.inputs[0].type = .tensor(elementType: dtype, shape: [.symbolic("N"), .unknown])
             let session = try InferenceSession(model: model, options: .init(threads: 1))
             for width in [0, 3] {
                 let y = try #require(try session.run(["x": try Tensor(zeros: [4, width], dtype: dtype)])["y"]?.tensor, "\(dtype) width \(width)")
