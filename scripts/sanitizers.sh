@@ -16,11 +16,12 @@
 #                                 Process.run (32 bytes a process); the file says why. Nothing of MLCore's.
 #          --disable-xctest       when no test imports XCTest (today: none; all tests use swift-testing). The
 #                                 XCTest pass would run zero tests and still end with a LeakSanitizer report of
-#                                 ~450 bytes: swift-corelibs-xctest's runner leaks its own (empty) suite objects.
+#                                 368 bytes: swift-corelibs-xctest's runner leaks its own (empty) suite objects.
 #                                 Suppressing that by module would also hide leaks in future XCTest tests, so the
 #                                 empty pass is skipped instead; once a test imports XCTest, the pass runs again.
 #   TSan   halt_on_error=1        the first data race fails the run instead of scrolling by.
-#   both   SWIFT_BACKTRACE=enable=no: Swift's crash handler reads the crashed process's memory in a way the
+#   both   -Xswiftc -use-ld=lld: gold, the default linker, prints a warning for each of ASan's ~200 local symbols.
+#          SWIFT_BACKTRACE=enable=no: Swift's crash handler reads the crashed process's memory in a way the
 #          sanitizers report as an error of their own; the sanitizer's report is the one to read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,8 +35,8 @@ run() {
   local name=$1 scratch=$2
   shift 2
   local start=$SECONDS
-  echo "== swift test --sanitize=$name --scratch-path $scratch $*"
-  if swift test --sanitize="$name" --scratch-path "$scratch" "$@"; then
+  echo "== swift test --sanitize=$name --scratch-path $scratch -Xswiftc -use-ld=lld $*"
+  if swift test --sanitize="$name" --scratch-path "$scratch" -Xswiftc -use-ld=lld "$@"; then
     echo "== $name: passed in $((SECONDS - start)) s"
   else
     echo "== $name: FAILED after $((SECONDS - start)) s"

@@ -17,10 +17,8 @@ for tier in $tiers; do
       scripts/consumer/check.sh
       ;;
     sanitizers)
-      echo "== swift test --sanitize=address"
-      swift test --sanitize=address --scratch-path .build-asan
-      echo "== swift test --sanitize=thread"
-      swift test --sanitize=thread --scratch-path .build-tsan
+      echo "== sanitizers (AddressSanitizer + LeakSanitizer, ThreadSanitizer)"
+      scripts/sanitizers.sh
       ;;
     *)
       echo "unknown test tier: $tier" >&2
