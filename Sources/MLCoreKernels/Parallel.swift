@@ -5,7 +5,7 @@ import Dispatch
 /// With one thread (or one item) the body runs inline on the caller, so single-threaded kernels pay no
 /// dispatch cost.
 @inline(__always)
-func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
+package func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
     if count <= 0 { return }
     if threads <= 1 || count == 1 {
         for i in 0..<count { body(i) }
@@ -20,14 +20,14 @@ func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
 }
 
 /// Carries a value the compiler cannot prove Sendable across threads; the caller states why it is safe.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+package struct UncheckedSendable<Value>: @unchecked Sendable {
+    package let value: Value
+    package init(_ value: Value) { self.value = value }
 }
 
 /// Splits `0..<n` into `parts` contiguous ranges whose sizes differ by at most `granule`
 /// (each boundary except the last is a multiple of `granule`).
-func partition(_ n: Int, parts: Int, granule: Int = 1) -> [Range<Int>] {
+package func partition(_ n: Int, parts: Int, granule: Int = 1) -> [Range<Int>] {
     let parts = Swift.max(1, Swift.min(parts, (n + granule - 1) / Swift.max(granule, 1)))
     let blocks = (n + granule - 1) / granule
     var ranges: [Range<Int>] = []

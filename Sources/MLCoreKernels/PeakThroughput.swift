@@ -13,9 +13,9 @@ public enum PeakThroughput {
         var best = 0.0
         let iterations = 2_000_000
         for _ in 0..<Swift.max(1, repeats) {
-            let t0 = now()
+            let t0 = monotonicSeconds()
             let flops = mlc_peak_fma_flops(level.cLevel, iterations)
-            let dt = now() - t0
+            let dt = monotonicSeconds() - t0
             best = Swift.max(best, flops / dt)
         }
         return best
@@ -31,17 +31,11 @@ public enum PeakThroughput {
         memset(dst, 0, bytes)
         var best = 0.0
         for _ in 0..<Swift.max(1, repeats) {
-            let t0 = now()
+            let t0 = monotonicSeconds()
             memcpy(dst, src, bytes)
-            let dt = now() - t0
+            let dt = monotonicSeconds() - t0
             best = Swift.max(best, Double(2 * bytes) / dt)
         }
         return best
-    }
-
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 }

@@ -11,8 +11,11 @@ struct TrainingData {
     var y: [Int]
     var classes: [Int]
 
-    /// - Parameter classes: the class numbers to index into; `nil` takes the distinct labels found, ascending.
-    init(features: Tensor, labels: Tensor, classes knownClasses: [Int]? = nil, what: String = "training") throws {
+    /// - Parameters:
+    ///   - classes: the class numbers to index into; `nil` takes the distinct labels found, ascending.
+    ///   - allowNonFinite: keep NaN and infinities in the features (tree models treat NaN as missing).
+    init(features: Tensor, labels: Tensor, classes knownClasses: [Int]? = nil, what: String = "training",
+         allowNonFinite: Bool = false) throws {
         guard features.rank == 2 else {
             throw ModelError.invalidShape("\(what) features must be [rows, features], got \(features.shape)")
         }
@@ -23,7 +26,7 @@ struct TrainingData {
         guard labels.count == rows, labels.rank <= 2, labels.rank == 1 || labels.shape.dims.last == 1 else {
             throw ModelError.invalidShape("\(what) labels must be [\(rows)], got \(labels.shape)")
         }
-        self.features = try floatingFeatures(features, what: "\(what) features")
+        self.features = allowNonFinite ? features : try floatingFeatures(features, what: "\(what) features")
         let raw = try doubles(labels, what: "\(what) labels", columns: 1)
         var ints = [Int](repeating: 0, count: rows)
         for (r, v) in raw.enumerated() {

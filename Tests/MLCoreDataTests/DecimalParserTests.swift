@@ -1,3 +1,4 @@
+import MLCoreTensor
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,4 @@
+import MLCoreTensor
 import Foundation
 @testable import MLCoreData
 import Testing

@@ -1,3 +1,4 @@
+import MLCoreTensor
 @testable import MLCoreKernels
 import MLCoreTestSupport
 import Testing

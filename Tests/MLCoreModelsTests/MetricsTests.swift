@@ -1,3 +1,4 @@
+import MLCoreTensor
 import Foundation
 import MLCoreTestSupport
 import Testing

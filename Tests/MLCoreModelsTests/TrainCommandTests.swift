@@ -47,6 +47,22 @@ import Testing
         #expect(run.table.contains("auc"))
     }
 
+    @Test func gbdtReportCarriesBinningTimeAndParameters() throws {
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("mlcore-train-gbdt-\(getpid()).json")
+        defer { try? FileManager.default.removeItem(at: report) }
+        _ = try TrainingRun(options(
+            train: Self.fixtures.appendingPathComponent("breast_cancer_train.csv"),
+            test: Self.fixtures.appendingPathComponent("breast_cancer_test.csv"),
+            label: "target", algorithm: "gbdt", params: ["numTrees=20", "numLeaves=7"], validationFraction: 0.2, report: report))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Any])
+        #expect(object["algorithm"] as? String == "gbdt")
+        let train = try #require(object["train_seconds"] as? Double), binning = try #require(object["binning_seconds"] as? Double)
+        #expect(binning > 0 && binning <= train)
+        let params = try #require(object["params"] as? [String: Any])
+        #expect(params["numTrees"] as? Int == 20 && params["numLeaves"] as? Int == 7 && params["earlyStoppingRounds"] as? Int == 10)
+        #expect((object["auc"] as? Double ?? 0) > 0.95)
+    }
+
     @Test func missingLabelColumn() throws {
         let url = try csv("a,b\n1,0\n2,1\n", "nolabel")
         let e = try #require(csvError(options(train: url, label: "y")))
@@ -83,8 +99,12 @@ import Testing
 
     @Test func unimplementedAlgorithmsAndBadParameters() throws {
         let url = Self.fixtures.appendingPathComponent("breast_cancer_train.csv")
-        for algorithm in ["gbdt", "mlp"] {
-            #expect(throws: TrainingError.self) { try TrainingRun(options(train: url, label: "target", algorithm: algorithm)) }
+        #expect(throws: TrainingError.self) { try TrainingRun(options(train: url, label: "target", algorithm: "mlp")) }
+        #expect(throws: TrainingError.self) { try TrainingRun(options(train: url, label: "target", algorithm: "forest")) }
+        for bad in ["numLeaves=1", "maxBins=300", "numTrees=many", "lambda=1"] {
+            #expect(throws: TrainingError.self, "\(bad)") {
+                try TrainingRun(options(train: url, label: "target", algorithm: "gbdt", params: [bad]))
+            }
         }
         do {
             _ = try TrainingRun(options(train: url, label: "target", params: ["lambda=3"]))

@@ -123,17 +123,7 @@ public struct LoadGenerator {
     }
 }
 
-/// SplitMix64 for reproducible arrivals (the same generator the tests use).
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
     /// Uniform in (0, 1].
     mutating func unit() -> Double { (Double(next() >> 11) + 1) / 9_007_199_254_740_992 }
     /// An exponential inter-arrival time for `rate` events per second.

@@ -1,13 +1,7 @@
+import MLCoreKernels
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// Monotonic time in seconds (CLOCK_MONOTONIC).
-public func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}
 
 /// Times `body` in batches: each batch runs it enough times to last about `batchSeconds`, and batches
 /// repeat until `minSeconds` have passed and at least `minRepeats` batches ran. One untimed warm-up batch

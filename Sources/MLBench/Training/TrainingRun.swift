@@ -45,7 +45,7 @@ public struct TrainingRun {
             throw TrainingError("unknown algorithm '\(options.algorithm)'; use one of \(TrainingAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard algorithm.isImplemented else {
-            throw TrainingError("algorithm '\(algorithm.rawValue)' is not implemented yet (only logreg is)")
+            throw TrainingError("algorithm '\(algorithm.rawValue)' is not implemented yet")
         }
         guard options.validationFraction >= 0, options.validationFraction < 1 else {
             throw TrainingError("--validation-fraction must be in [0, 1), got \(options.validationFraction)")
@@ -56,7 +56,6 @@ public struct TrainingRun {
             }
             return (String(text[..<eq]), String(text[text.index(after: eq)...]))
         }
-        var (parameters, earlyStoppingGiven) = try LogisticRegression.Parameters.parsing(pairs)
         let threads = max(1, options.threads)
         BLAS.setThreads(threads)
 
@@ -93,14 +92,14 @@ public struct TrainingRun {
             let (vx, vy) = try take(order[..<held])
             (fitX, fitY) = try take(order[held...])
             validation = ValidationSet(features: vx, labels: vy)
-            if !earlyStoppingGiven { parameters.earlyStoppingRounds = 10 }
         }
 
-        let estimator = LogisticRegression(parameters: parameters, seed: options.seed, threads: threads)
         let trainStart = monotonicSeconds()
-        let model: LogisticRegressionModel
+        let model: TrainedClassifier
+        var params: [String: Any]
         do {
-            model = try estimator.fit(features: fitX, labels: fitY, validation: validation)
+            (model, params) = try algorithm.fit(params: pairs, features: fitX, labels: fitY, validation: validation,
+                                                seed: options.seed, threads: threads)
         } catch let error as ModelError {
             throw TrainingError("\(train.file): \(error)")
         }
@@ -130,9 +129,8 @@ public struct TrainingRun {
 
         if let save = options.save { try model.save(to: save) }
 
-        var params = parameters.reportValues
         params["validationFraction"] = options.validationFraction
-        let fields: [String: Any] = [
+        var fields: [String: Any] = [
             "algorithm": algorithm.rawValue,
             "rows": fitX.shape[0],
             "validation_rows": validation?.features.shape[0] ?? 0,
@@ -147,15 +145,12 @@ public struct TrainingRun {
             "params": params,
             "seed": options.seed,
             "threads": threads,
-            "iterations": model.iterations,
-            "converged": model.converged,
-            "stopped_early": model.stoppedEarly,
-            "solver": model.solver.rawValue,
             "train_file": options.train.path,
             "test_file": options.test.path,
             "model_file": options.save.map { $0.path as Any } ?? NSNull(),
             "build": Environment.buildConfiguration,
         ]
+        fields.merge(model.reportFields) { ours, _ in ours }
         self.fields = fields
         let data = try JSONSerialization.data(withJSONObject: fields, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         json = String(decoding: data, as: UTF8.self) + "\n"
@@ -166,7 +161,7 @@ public struct TrainingRun {
         }
 
         let rows: [(String, String)] = [
-            ("algorithm", "\(algorithm.rawValue) (\(model.solver.rawValue), \(model.iterations) iterations\(model.converged ? "" : ", not converged")\(model.stoppedEarly ? ", stopped early" : ""))"),
+            ("algorithm", "\(algorithm.rawValue) (\(model.summary))"),
             ("rows", "\(fitX.shape[0]) train, \(validation?.features.shape[0] ?? 0) validation, \(test.rows) test; \(train.featureNames.count) features, \(k) classes"),
             ("auc", auc.map { String(format: "%.6f", $0) } ?? "n/a (a class is missing from the test file)"),
             ("accuracy", String(format: "%.6f", accuracy)),

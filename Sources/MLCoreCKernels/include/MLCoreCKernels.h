@@ -5,3 +5,4 @@
 #include "mlc_peak.h"
 #include "mlc_trees.h"
 #include "mlc_elementwise.h"
+#include "mlc_gbdt.h"

@@ -1,3 +1,4 @@
+import MLCoreTensor
 /// A benchm-ml-like binary classification task, generated deterministically at any size and streamed to disk.
 ///
 /// Like the airline task it has a few numeric features, three categorical features of growing cardinality and a

@@ -1,0 +1,50 @@
+// Histogram building and row partitioning for MLCore's histogram GBDT (the two loops that take most of the
+// training time). Swift drives the tree growth; these stay in C so the inner loops are plain pointer code.
+#include <string.h>
+#include "mlc_gbdt.h"
+
+static inline __attribute__((always_inline)) void add_row(const uint8_t *b, int32_t groups, const uint32_t *offsets,
+                                                          double g, double h, double *hist) {
+    int32_t j = 0;
+    for (; j + 4 <= groups; j += 4) {
+        double *h0 = hist + 2 * (size_t)(offsets[j] + b[j]);
+        double *h1 = hist + 2 * (size_t)(offsets[j + 1] + b[j + 1]);
+        double *h2 = hist + 2 * (size_t)(offsets[j + 2] + b[j + 2]);
+        double *h3 = hist + 2 * (size_t)(offsets[j + 3] + b[j + 3]);
+        h0[0] += g; h0[1] += h;
+        h1[0] += g; h1[1] += h;
+        h2[0] += g; h2[1] += h;
+        h3[0] += g; h3[1] += h;
+    }
+    for (; j < groups; j++) {
+        double *p = hist + 2 * (size_t)(offsets[j] + b[j]);
+        p[0] += g; p[1] += h;
+    }
+}
+
+void mlc_gbdt_histogram(const uint8_t *bins, int32_t groups, const int32_t *rows, int64_t count,
+                        const float *grad, const float *hess, const uint32_t *offsets, double *hist) {
+    if (rows == NULL) {
+        for (int64_t r = 0; r < count; r++)
+            add_row(bins + (size_t)r * groups, groups, offsets, grad[r], hess[r], hist);
+        return;
+    }
+    const int64_t ahead = 16;
+    for (int64_t i = 0; i < count; i++) {
+        if (i + ahead < count) __builtin_prefetch(bins + (size_t)rows[i + ahead] * groups);
+        int32_t r = rows[i];
+        add_row(bins + (size_t)r * groups, groups, offsets, grad[r], hess[r], hist);
+    }
+}
+
+int64_t mlc_gbdt_partition(const uint8_t *bins, int32_t groups, int32_t group, const uint8_t goes_left[256],
+                           int32_t *rows, int64_t count, int32_t *scratch) {
+    int64_t left = 0, right = 0;
+    for (int64_t i = 0; i < count; i++) {
+        int32_t r = rows[i];
+        if (goes_left[bins[(size_t)r * groups + group]]) rows[left++] = r;
+        else scratch[right++] = r;
+    }
+    memcpy(rows + left, scratch, (size_t)right * sizeof(int32_t));
+    return left;
+}

@@ -1,0 +1,98 @@
+/// One feature's quantile bins (LightGBM's "bin mapper").
+///
+/// Value bins `0..<upperBounds.count` hold, in order, the values `x <= upperBounds[b]` not held by an earlier bin
+/// (the last bound is `+inf`); when the training rows had NaN, one more bin (the last) holds NaN. Every bound is
+/// a float32 value, so the exported model's `x <= threshold` test agrees exactly with the bin a training row
+/// fell into.
+struct FeatureBins: Sendable, Hashable {
+    /// Ascending; the last is `+inf`.
+    var upperBounds: [Float]
+    /// Whether the last bin holds NaN.
+    var hasMissing: Bool
+    /// The bin of 0.0: the bin exclusive feature bundling elides.
+    var defaultBin: Int
+
+    var valueBinCount: Int { upperBounds.count }
+    var binCount: Int { upperBounds.count + (hasMissing ? 1 : 0) }
+    var missingBin: Int? { hasMissing ? upperBounds.count : nil }
+
+    /// Bounds from a sample of the column (sorted inside): every distinct value its own bin when there are at
+    /// most `maxBins` of them, otherwise bins of about equal count, a value never split across bins.
+    init(sample: [Float], maxBins: Int) {
+        let finite = sample.filter { !$0.isNaN }.sorted()
+        hasMissing = finite.count < sample.count
+        let valueBins = Swift.max(1, maxBins - (hasMissing ? 1 : 0))
+        // Distinct values with their counts.
+        var values: [Float] = [], counts: [Int] = []
+        for x in finite {
+            if let last = values.last, last == x { counts[counts.count - 1] += 1 } else { values.append(x); counts.append(1) }
+        }
+        var bounds: [Float] = []
+        func boundary(_ a: Float, _ b: Float) -> Float {
+            // Midpoint in float32; if rounding lands on b, a itself separates them (a <= a, b > a).
+            let m = Float((Double(a) + Double(b)) / 2)
+            return m < b && m >= a ? m : a
+        }
+        if values.count <= valueBins {
+            for i in 0..<Swift.max(0, values.count - 1) { bounds.append(boundary(values[i], values[i + 1])) }
+        } else {
+            var remaining = finite.count, binsLeft = valueBins, inBin = 0
+            for i in 0..<(values.count - 1) {
+                inBin += counts[i]
+                let target = Double(remaining) / Double(binsLeft)
+                // Close the bin when it reached its share, or when the next value alone would overfill it.
+                if Double(inBin) >= target || Double(inBin + counts[i + 1]) > 1.5 * target && inBin > 0 {
+                    bounds.append(boundary(values[i], values[i + 1]))
+                    remaining -= inBin
+                    binsLeft -= 1
+                    inBin = 0
+                    if binsLeft == 1 { break }
+                }
+            }
+        }
+        bounds.append(.infinity)
+        upperBounds = bounds
+        defaultBin = 0
+        defaultBin = bin(0)
+    }
+
+    /// The bin of `x`.
+    @inline(__always)
+    func bin(_ x: Float) -> Int {
+        if x.isNaN { return hasMissing ? upperBounds.count : (upperBounds.count - 1) }
+        var lo = 0, hi = upperBounds.count - 1
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if x <= upperBounds[mid] { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+}
+
+/// Branch-free bin lookup over a bound table padded to 256 entries with `+inf`: eight fixed steps.
+struct BinLookup {
+    var table: [Float]
+    var lastValueBin: Int32
+    var missingBin: Int32
+
+    init(_ bins: FeatureBins) {
+        table = [Float](repeating: .infinity, count: 256)
+        for (i, u) in bins.upperBounds.dropLast().enumerated() { table[i] = u }
+        lastValueBin = Int32(bins.valueBinCount - 1)
+        missingBin = Int32(bins.missingBin ?? bins.valueBinCount - 1)
+    }
+}
+
+extension UnsafePointer where Pointee == Float {
+    /// The number of finite bounds below `x` (its bin), for a 256-entry table padded with `+inf`.
+    @inline(__always)
+    func binIndex(_ x: Float) -> Int {
+        var i = 0
+        var step = 128
+        while step > 0 {
+            i += self[i + step - 1] < x ? step : 0
+            step >>= 1
+        }
+        return i
+    }
+}

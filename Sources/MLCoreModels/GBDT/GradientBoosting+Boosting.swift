@@ -1,0 +1,113 @@
+import Foundation
+import MLCoreTensor
+import MLCoreKernels
+import MLCoreTensor
+
+extension GradientBoosting {
+    /// The boosting loop shared by every objective: bin once, then per round compute gradients, grow one tree
+    /// per score column on the bagged rows, and add the leaves to the training (and validation) scores.
+    func boost(features: Tensor, rows: Int, featureCount f: Int, targets: [Double], weights weightTensor: Tensor?,
+               objective: BoostingObjective, classes: [Int], validation: (x: [Float], y: [Double])?,
+               progress: (@Sendable (TrainingProgress) -> Void)?) throws -> GradientBoostingModel {
+        let p = parameters
+        var weights: [Double]?
+        if let weightTensor {
+            guard weightTensor.count == rows else {
+                throw ModelError.invalidShape("sample weights must be [\(rows)], got \(weightTensor.shape)")
+            }
+            let w = try doubles(weightTensor, what: "sample weights", columns: 1)
+            if let bad = w.firstIndex(where: { $0 < 0 }) {
+                throw ModelError.invalidParameter(name: "weights", reason: "weight \(w[bad]) in row \(bad) is negative")
+            }
+            guard w.contains(where: { $0 > 0 }) else { throw ModelError.invalidParameter(name: "weights", reason: "every weight is zero") }
+            weights = w
+        }
+        let x = try floatRows(features)
+
+        let binningStart = monotonicSeconds()
+        let data = x.withUnsafeBufferPointer {
+            BinnedDataset(features: $0, rows: rows, featureCount: f, maxBins: p.maxBins, bundle: p.bundle, seed: seed,
+                          threads: threads)
+        }
+        let binningSeconds = monotonicSeconds() - binningStart
+
+        let k = objective.scoresPerRow
+        let initial = objective.initialScores(targets: targets, weights: weights)
+        var scores = [Double](repeating: 0, count: rows * k)
+        for i in 0..<rows { for c in 0..<k { scores[i * k + c] = initial[c] } }
+        var validScores = [Double](repeating: 0, count: (validation?.y.count ?? 0) * k)
+        for i in 0..<(validation?.y.count ?? 0) { for c in 0..<k { validScores[i * k + c] = initial[c] } }
+
+        let grower = HistogramTreeGrower(data: data, settings: .init(
+            numLeaves: p.numLeaves, maxDepth: p.maxDepth, minDataInLeaf: p.minDataInLeaf, minSumHessian: p.minSumHessian,
+            lambdaL2: p.lambdaL2, minGainToSplit: p.minGainToSplit, learningRate: p.learningRate, threads: threads))
+        var gradient = [[Float]](repeating: [Float](repeating: 0, count: rows), count: k)
+        var hessian = gradient
+        var rng = SplitMix64(seed: seed)
+        var trees: [RegressionTree] = []
+        var bestLoss = Double.infinity, bestRound = 0, stoppedEarly = false
+        var trainLoss = objective.loss(scores: scores, targets: targets, weights: weights)
+        let allRows = (0..<rows).map { Int32($0) }
+        var inBag = [Bool](repeating: true, count: rows)
+
+        for round in 1...p.numTrees {
+            objective.gradients(scores: scores, targets: targets, weights: weights, gradient: &gradient, hessian: &hessian)
+            // Bagging: a seeded subset of rows for this round (ascending).
+            var bag = allRows
+            if p.baggingFraction < 1 {
+                let take = Swift.max(1, Int((Double(rows) * p.baggingFraction).rounded()))
+                var pool = allRows
+                for i in 0..<take { pool.swapAt(i, i + Int(rng.below(UInt64(rows - i)))) }
+                bag = Array(pool[..<take]).sorted()
+                inBag = [Bool](repeating: false, count: rows)
+                for r in bag { inBag[Int(r)] = true }
+            }
+            for c in 0..<k {
+                var allowed = [Bool](repeating: true, count: f)
+                if p.featureFraction < 1 {
+                    let take = Swift.max(1, Int((Double(f) * p.featureFraction).rounded()))
+                    var order = Array(0..<f)
+                    for i in 0..<take { order.swapAt(i, i + Int(rng.below(UInt64(f - i)))) }
+                    allowed = [Bool](repeating: false, count: f)
+                    for j in order[..<take] { allowed[j] = true }
+                }
+                let (tree, leafRows) = grower.grow(rows: bag, gradient: gradient[c], hessian: hessian[c], allowedFeatures: allowed)
+                // Training scores: bagged rows from the leaves' row ranges, the others by walking the tree.
+                grower.rowIndex.withUnsafeBufferPointer { index in
+                    for (leaf, range) in leafRows.enumerated() {
+                        let v = tree.leafValues[leaf]
+                        for i in range { scores[Int(index[i]) * k + c] += v }
+                    }
+                }
+                if bag.count < rows {
+                    x.withUnsafeBufferPointer { xp in
+                        for r in 0..<rows where !inBag[r] { scores[r * k + c] += tree.leafValues[tree.leaf(xp.baseAddress! + r * f)] }
+                    }
+                }
+                if let validation {
+                    validation.x.withUnsafeBufferPointer { xp in
+                        for r in 0..<validation.y.count { validScores[r * k + c] += tree.leafValues[tree.leaf(xp.baseAddress! + r * f)] }
+                    }
+                }
+                trees.append(tree)
+            }
+            trainLoss = objective.loss(scores: scores, targets: targets, weights: weights)
+            var validLoss: Double?
+            if let validation {
+                let loss = objective.loss(scores: validScores, targets: validation.y, weights: nil)
+                validLoss = loss
+                if loss < bestLoss - 1e-12 { bestLoss = loss; bestRound = round }
+            }
+            progress?(TrainingProgress(iteration: round, trainLoss: trainLoss, validationLoss: validLoss))
+            if p.earlyStoppingRounds > 0, validation != nil, round - bestRound >= p.earlyStoppingRounds {
+                stoppedEarly = true
+                break
+            }
+        }
+        if stoppedEarly { trees.removeLast(trees.count - bestRound * k) }
+        return try GradientBoostingModel(
+            objective: objective, classes: classes, featureCount: f, initialScores: initial, trees: trees,
+            rounds: trees.count / k, stoppedEarly: stoppedEarly, trainLoss: trainLoss, binningSeconds: binningSeconds,
+            featureGroups: data.groups.count, threads: threads)
+    }
+}
