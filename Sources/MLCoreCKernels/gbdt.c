@@ -23,27 +23,35 @@ static inline __attribute__((always_inline)) void add_row(const uint8_t *b, int3
 }
 
 void mlc_gbdt_histogram(const uint8_t *bins, int32_t groups, const int32_t *rows, int64_t count,
-                        const float *grad, const float *hess, const uint32_t *offsets, double *hist) {
+                        const float *gradients, const uint32_t *offsets, double *hist) {
     if (rows == NULL) {
         for (int64_t r = 0; r < count; r++)
-            add_row(bins + (size_t)r * groups, groups, offsets, grad[r], hess[r], hist);
+            add_row(bins + (size_t)r * groups, groups, offsets, gradients[2 * r], gradients[2 * r + 1], hist);
         return;
     }
     const int64_t ahead = 16;
     for (int64_t i = 0; i < count; i++) {
-        if (i + ahead < count) __builtin_prefetch(bins + (size_t)rows[i + ahead] * groups);
+        if (i + ahead < count) {
+            int32_t next = rows[i + ahead];
+            __builtin_prefetch(bins + (size_t)next * groups);
+            __builtin_prefetch(gradients + 2 * (size_t)next);
+        }
         int32_t r = rows[i];
-        add_row(bins + (size_t)r * groups, groups, offsets, grad[r], hess[r], hist);
+        add_row(bins + (size_t)r * groups, groups, offsets, gradients[2 * (size_t)r], gradients[2 * (size_t)r + 1], hist);
     }
 }
 
-int64_t mlc_gbdt_partition(const uint8_t *bins, int32_t groups, int32_t group, const uint8_t goes_left[256],
-                           int32_t *rows, int64_t count, int32_t *scratch) {
+int64_t mlc_gbdt_partition(const uint8_t *column, const uint8_t goes_left[256], int32_t *rows, int64_t count,
+                           int32_t *scratch) {
     int64_t left = 0, right = 0;
     for (int64_t i = 0; i < count; i++) {
         int32_t r = rows[i];
-        if (goes_left[bins[(size_t)r * groups + group]]) rows[left++] = r;
-        else scratch[right++] = r;
+        // Branch-free: write to both sides, advance one.
+        int go = goes_left[column[r]];
+        rows[left] = r;
+        scratch[right] = r;
+        left += go;
+        right += 1 - go;
     }
     memcpy(rows + left, scratch, (size_t)right * sizeof(int32_t));
     return left;

@@ -29,9 +29,14 @@ import Testing
         var counts = [Int](repeating: 0, count: 16)
         for v in values { counts[bins.bin(v)] += 1 }
         #expect(counts.min()! > 10_000 / 16 / 2 && counts.max()! < 10_000 / 16 * 2, "\(counts)")
-        let lookup = BinLookup(bins)
-        lookup.table.withUnsafeBufferPointer { t in
-            for v in values + [-100, 100, 0, .infinity, -.infinity] { #expect(t.baseAddress!.binIndex(v) == bins.bin(v)) }
+        for b in [bins, FeatureBins(sample: [0, 1, 0, 1], maxBins: 255), FeatureBins(sample: [2, 2], maxBins: 255)] {
+            let lookup = BinLookup(b)
+            lookup.table.withUnsafeBufferPointer { t in
+                for v in values + [-100, 100, 0, 1, 2, .infinity, -.infinity] {
+                    #expect(t.baseAddress!.binIndex(v) == b.bin(v))
+                    #expect(t.baseAddress!.binIndex(v, firstStep: lookup.firstStep) == b.bin(v))
+                }
+            }
         }
     }
 

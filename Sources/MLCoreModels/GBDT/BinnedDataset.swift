@@ -27,8 +27,10 @@ struct BinnedDataset {
     /// Per group: where its bins start in a histogram.
     var histogramOffsets: [UInt32]
     var totalBins: Int
-    /// `[rows][groups.count]`.
+    /// `[rows][groups.count]`: histograms read a row's bins together.
     var bins: [UInt8]
+    /// `[groups.count][rows]`: partitioning reads one group's bins along a leaf's rows.
+    var columnBins: [UInt8]
 
     var featureCount: Int { featureBins.count }
 
@@ -45,31 +47,51 @@ struct BinnedDataset {
             for i in 0..<sampleRows { sample.swapAt(i, i + Int(g.below(UInt64(rows - i)))) }
             sample = Array(sample[..<sampleRows]).sorted()
         }
+        // One pass over the sampled rows (contiguous reads) collects each column's non-zero values; zeros and
+        // NaN are only counted, so sparse columns cost nothing to sort.
+        var nonZero = [[Float]](repeating: [], count: f)
+        var zeros = [Int](repeating: 0, count: f), missing = [Int](repeating: 0, count: f)
+        for r in sample {
+            let row = x.baseAddress! + r * f
+            for j in 0..<f {
+                let v = row[j]
+                if v == 0 { zeros[j] += 1 } else if v.isNaN { missing[j] += 1 } else { nonZero[j].append(v) }
+            }
+        }
         var mappers = [FeatureBins?](repeating: nil, count: f)
         mappers.withUnsafeMutableBufferPointer { mp in
-            let out = UncheckedSendable(mp), input = UncheckedSendable(x)
-            parallelFor(f, threads: threads) { j in
-                let column = sample.map { input.value[$0 * f + j] }
-                out.value[j] = FeatureBins(sample: column, maxBins: maxBins)
+            let out = UncheckedSendable(mp)
+            nonZero.withUnsafeMutableBufferPointer { np in
+                let columns = UncheckedSendable(np)
+                parallelFor(f, threads: threads) { j in
+                    columns.value[j].sort()
+                    out.value[j] = FeatureBins(sortedNonZero: columns.value[j], zeros: zeros[j], missing: missing[j],
+                                               maxBins: maxBins)
+                }
             }
         }
         featureBins = mappers.map { $0! }
+        nonZero = []
 
-        // 2. Every value to its bin, column-major for now (one byte per feature).
+        // 2. Every value to its bin, column-major for now (one byte per feature); rows in blocks that stay in cache.
         var columns = [UInt8](repeating: 0, count: rows * f)
         let lookups = featureBins.map(BinLookup.init)
+        let tables = lookups.flatMap(\.table)
         columns.withUnsafeMutableBufferPointer { cp in
-            let out = UncheckedSendable(cp), input = UncheckedSendable(x)
-            let blocks = partition(rows, parts: Swift.max(1, threads) * 4, granule: 4096)
-            parallelFor(blocks.count, threads: threads) { b in
-                for j in 0..<f {
-                    lookups[j].table.withUnsafeBufferPointer { tp in
-                        let table = tp.baseAddress!
-                        let missing = UInt8(lookups[j].missingBin)
-                        let column = out.value.baseAddress! + j * rows
-                        for r in blocks[b] {
-                            let v = input.value[r * f + j]
-                            column[r] = v.isNaN ? missing : UInt8(truncatingIfNeeded: table.binIndex(v))
+            tables.withUnsafeBufferPointer { tp in
+                let out = UncheckedSendable(cp), input = UncheckedSendable(x), table = UncheckedSendable(tp)
+                let blocks = partition(rows, parts: (rows + 255) / 256, granule: 256)
+                let parts = partition(blocks.count, parts: Swift.max(1, threads))
+                parallelFor(parts.count, threads: threads) { p in
+                    for b in parts[p] {
+                        for j in 0..<f {
+                            let t = table.value.baseAddress! + j * 256
+                            let missing = UInt8(lookups[j].missingBin), firstStep = lookups[j].firstStep
+                            let column = out.value.baseAddress! + j * rows
+                            for r in blocks[b] {
+                                let v = input.value[r * f + j]
+                                column[r] = v.isNaN ? missing : UInt8(truncatingIfNeeded: t.binIndex(v, firstStep: firstStep))
+                            }
                         }
                     }
                 }
@@ -143,34 +165,50 @@ struct BinnedDataset {
         histogramOffsets = offsets
         totalBins = total
 
-        // 4. Row-major group bins.
+        // 4. Group columns (a feature's own column, or its bundle's), then the row-major copy.
         let g = groups.count
-        var binsOut = [UInt8](repeating: 0, count: rows * g)
+        var groupColumns = [UInt8](repeating: 0, count: rows * g)
         let featureBinsCopy = featureBins
-        binsOut.withUnsafeMutableBufferPointer { bp in
+        groupColumns.withUnsafeMutableBufferPointer { gp in
             columns.withUnsafeBufferPointer { cp in
-                let out = UncheckedSendable(bp), input = UncheckedSendable(cp)
-                let blocks = partition(rows, parts: Swift.max(1, threads) * 4, granule: 4096)
-                parallelFor(blocks.count, threads: threads) { b in
-                    for (gi, group) in groups.enumerated() {
-                        if !group.isBundle {
-                            let column = input.value.baseAddress! + group.features[0] * rows
-                            for r in blocks[b] { out.value[r * g + gi] = column[r] }
-                            continue
-                        }
-                        for j in group.features {
-                            let column = input.value.baseAddress! + j * rows
-                            let d = featureBinsCopy[j].defaultBin, o = offset[j]
-                            for r in blocks[b] {
-                                let v = Int(column[r])
-                                if v != d { out.value[r * g + gi] = UInt8(o + (v < d ? v : v - 1)) }
-                            }
+                let out = UncheckedSendable(gp), input = UncheckedSendable(cp)
+                parallelFor(g, threads: threads) { gi in
+                    let target = out.value.baseAddress! + gi * rows
+                    let group = groups[gi]
+                    if !group.isBundle {
+                        target.update(from: input.value.baseAddress! + group.features[0] * rows, count: rows)
+                        return
+                    }
+                    for j in group.features {
+                        let column = input.value.baseAddress! + j * rows
+                        let d = featureBinsCopy[j].defaultBin, o = offset[j]
+                        for r in 0..<rows {
+                            let v = Int(column[r])
+                            if v != d { target[r] = UInt8(o + (v < d ? v : v - 1)) }
                         }
                     }
                 }
             }
         }
-        bins = binsOut
+        columns = []
+        var rowMajor = [UInt8](repeating: 0, count: rows * g)
+        rowMajor.withUnsafeMutableBufferPointer { bp in
+            groupColumns.withUnsafeBufferPointer { cp in
+                let out = UncheckedSendable(bp), input = UncheckedSendable(cp)
+                let blocks = partition(rows, parts: (rows + 1023) / 1024, granule: 1024)
+                let parts = partition(blocks.count, parts: Swift.max(1, threads))
+                parallelFor(parts.count, threads: threads) { p in
+                    for b in parts[p] {
+                        for gi in 0..<g {
+                            let column = input.value.baseAddress! + gi * rows
+                            for r in blocks[b] { out.value[r * g + gi] = column[r] }
+                        }
+                    }
+                }
+            }
+        }
+        bins = rowMajor
+        columnBins = groupColumns
     }
 
     /// The bundle (or group) bin that feature `j`'s bin `b` is stored as.

@@ -36,18 +36,17 @@ enum BoostingObjective: Sendable, Hashable {
         }
     }
 
-    /// Gradients and hessians of the loss at `scores` (`[rows * scoresPerRow]`), one pair of arrays per score
-    /// column, weighted.
-    func gradients(scores: [Double], targets y: [Double], weights w: [Double]?,
-                   gradient: inout [[Float]], hessian: inout [[Float]]) {
+    /// Gradients and hessians of the loss at `scores` (`[rows * scoresPerRow]`), weighted: per score column,
+    /// `[rows][2]` (gradient, hessian) pairs.
+    func gradients(scores: [Double], targets y: [Double], weights w: [Double]?, into pairs: inout [[Float]]) {
         let n = y.count
         switch self {
         case .binary:
             for i in 0..<n {
                 let p = 1 / (1 + Foundation.exp(-scores[i]))
                 let wi = w?[i] ?? 1
-                gradient[0][i] = Float((p - y[i]) * wi)
-                hessian[0][i] = Float(Swift.max(p * (1 - p), 1e-16) * wi)
+                pairs[0][2 * i] = Float((p - y[i]) * wi)
+                pairs[0][2 * i + 1] = Float(Swift.max(p * (1 - p), 1e-16) * wi)
             }
         case .multiclass(let k):
             // LightGBM's hessian factor k / (k - 1) (the softmax's redundant degree of freedom).
@@ -58,15 +57,15 @@ enum BoostingObjective: Sendable, Hashable {
                 let wi = w?[i] ?? 1
                 let label = Int(y[i])
                 for c in 0..<k {
-                    gradient[c][i] = Float((p[c] - (c == label ? 1 : 0)) * wi)
-                    hessian[c][i] = Float(Swift.max(factor * p[c] * (1 - p[c]), 1e-16) * wi)
+                    pairs[c][2 * i] = Float((p[c] - (c == label ? 1 : 0)) * wi)
+                    pairs[c][2 * i + 1] = Float(Swift.max(factor * p[c] * (1 - p[c]), 1e-16) * wi)
                 }
             }
         case .regressionL2:
             for i in 0..<n {
                 let wi = w?[i] ?? 1
-                gradient[0][i] = Float((scores[i] - y[i]) * wi)
-                hessian[0][i] = Float(wi)
+                pairs[0][2 * i] = Float((scores[i] - y[i]) * wi)
+                pairs[0][2 * i + 1] = Float(wi)
             }
         }
     }

@@ -16,17 +16,31 @@ struct FeatureBins: Sendable, Hashable {
     var binCount: Int { upperBounds.count + (hasMissing ? 1 : 0) }
     var missingBin: Int? { hasMissing ? upperBounds.count : nil }
 
-    /// Bounds from a sample of the column (sorted inside): every distinct value its own bin when there are at
-    /// most `maxBins` of them, otherwise bins of about equal count, a value never split across bins.
+    /// Bounds from a sample of the column: every distinct value its own bin when there are at most `maxBins` of
+    /// them, otherwise bins of about equal count, a value never split across bins.
     init(sample: [Float], maxBins: Int) {
-        let finite = sample.filter { !$0.isNaN }.sorted()
-        hasMissing = finite.count < sample.count
+        let nonZero = sample.filter { !$0.isNaN && $0 != 0 }.sorted()
+        let zeros = sample.filter { $0 == 0 }.count
+        self.init(sortedNonZero: nonZero, zeros: zeros, missing: sample.count - nonZero.count - zeros, maxBins: maxBins)
+    }
+
+    /// Bounds from a sample given as its non-zero finite values (ascending), its count of zeros and of NaN (as
+    /// LightGBM samples sparse columns: only the non-zero values are sorted).
+    init(sortedNonZero: [Float], zeros: Int, missing: Int, maxBins: Int) {
+        hasMissing = missing > 0
         let valueBins = Swift.max(1, maxBins - (hasMissing ? 1 : 0))
-        // Distinct values with their counts.
+        // Distinct values with their counts, zero inserted in its place.
         var values: [Float] = [], counts: [Int] = []
-        for x in finite {
-            if let last = values.last, last == x { counts[counts.count - 1] += 1 } else { values.append(x); counts.append(1) }
+        var zeroPlaced = zeros == 0
+        func add(_ x: Float, _ n: Int) {
+            if let last = values.last, last == x { counts[counts.count - 1] += n } else { values.append(x); counts.append(n) }
         }
+        for x in sortedNonZero {
+            if !zeroPlaced && x > 0 { add(0, zeros); zeroPlaced = true }
+            add(x, 1)
+        }
+        if !zeroPlaced { add(0, zeros) }
+        let total = sortedNonZero.count + zeros
         var bounds: [Float] = []
         func boundary(_ a: Float, _ b: Float) -> Float {
             // Midpoint in float32; if rounding lands on b, a itself separates them (a <= a, b > a).
@@ -36,7 +50,7 @@ struct FeatureBins: Sendable, Hashable {
         if values.count <= valueBins {
             for i in 0..<Swift.max(0, values.count - 1) { bounds.append(boundary(values[i], values[i + 1])) }
         } else {
-            var remaining = finite.count, binsLeft = valueBins, inBin = 0
+            var remaining = total, binsLeft = valueBins, inBin = 0
             for i in 0..<(values.count - 1) {
                 inBin += counts[i]
                 let target = Double(remaining) / Double(binsLeft)
@@ -74,8 +88,12 @@ struct BinLookup {
     var table: [Float]
     var lastValueBin: Int32
     var missingBin: Int32
+    /// The first step of the search: the smallest power of two above the number of finite bounds.
+    var firstStep: Int
 
     init(_ bins: FeatureBins) {
+        firstStep = 1
+        while firstStep <= bins.upperBounds.count - 1 { firstStep <<= 1 }
         table = [Float](repeating: .infinity, count: 256)
         for (i, u) in bins.upperBounds.dropLast().enumerated() { table[i] = u }
         lastValueBin = Int32(bins.valueBinCount - 1)
@@ -84,11 +102,12 @@ struct BinLookup {
 }
 
 extension UnsafePointer where Pointee == Float {
-    /// The number of finite bounds below `x` (its bin), for a 256-entry table padded with `+inf`.
+    /// The number of finite bounds below `x` (its bin), for a 256-entry table padded with `+inf` holding fewer
+    /// than `firstStep` finite bounds.
     @inline(__always)
-    func binIndex(_ x: Float) -> Int {
+    func binIndex(_ x: Float, firstStep: Int = 256) -> Int {
         var i = 0
-        var step = 128
+        var step = firstStep >> 1
         while step > 0 {
             i += self[i + step - 1] < x ? step : 0
             step >>= 1

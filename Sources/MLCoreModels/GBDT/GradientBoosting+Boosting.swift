@@ -41,8 +41,7 @@ extension GradientBoosting {
         let grower = HistogramTreeGrower(data: data, settings: .init(
             numLeaves: p.numLeaves, maxDepth: p.maxDepth, minDataInLeaf: p.minDataInLeaf, minSumHessian: p.minSumHessian,
             lambdaL2: p.lambdaL2, minGainToSplit: p.minGainToSplit, learningRate: p.learningRate, threads: threads))
-        var gradient = [[Float]](repeating: [Float](repeating: 0, count: rows), count: k)
-        var hessian = gradient
+        var gradients = [[Float]](repeating: [Float](repeating: 0, count: 2 * rows), count: k)
         var rng = SplitMix64(seed: seed)
         var trees: [RegressionTree] = []
         var bestLoss = Double.infinity, bestRound = 0, stoppedEarly = false
@@ -51,7 +50,7 @@ extension GradientBoosting {
         var inBag = [Bool](repeating: true, count: rows)
 
         for round in 1...p.numTrees {
-            objective.gradients(scores: scores, targets: targets, weights: weights, gradient: &gradient, hessian: &hessian)
+            objective.gradients(scores: scores, targets: targets, weights: weights, into: &gradients)
             // Bagging: a seeded subset of rows for this round (ascending).
             var bag = allRows
             if p.baggingFraction < 1 {
@@ -71,7 +70,7 @@ extension GradientBoosting {
                     allowed = [Bool](repeating: false, count: f)
                     for j in order[..<take] { allowed[j] = true }
                 }
-                let (tree, leafRows) = grower.grow(rows: bag, gradient: gradient[c], hessian: hessian[c], allowedFeatures: allowed)
+                let (tree, leafRows) = grower.grow(rows: bag, gradients: gradients[c], allowedFeatures: allowed)
                 // Training scores: bagged rows from the leaves' row ranges, the others by walking the tree.
                 grower.rowIndex.withUnsafeBufferPointer { index in
                     for (leaf, range) in leafRows.enumerated() {
@@ -91,7 +90,8 @@ extension GradientBoosting {
                 }
                 trees.append(tree)
             }
-            trainLoss = objective.loss(scores: scores, targets: targets, weights: weights)
+            // The training loss costs a pass of exp/log1p over every row: only when someone reads it.
+            if progress != nil { trainLoss = objective.loss(scores: scores, targets: targets, weights: weights) }
             var validLoss: Double?
             if let validation {
                 let loss = objective.loss(scores: validScores, targets: validation.y, weights: nil)
@@ -104,7 +104,16 @@ extension GradientBoosting {
                 break
             }
         }
-        if stoppedEarly { trees.removeLast(trees.count - bestRound * k) }
+        if stoppedEarly {
+            // Roll the training scores back to the best round for the reported loss.
+            x.withUnsafeBufferPointer { xp in
+                for (t, tree) in trees.enumerated().dropFirst(bestRound * k) {
+                    for r in 0..<rows { scores[r * k + t % k] -= tree.leafValues[tree.leaf(xp.baseAddress! + r * f)] }
+                }
+            }
+            trees.removeLast(trees.count - bestRound * k)
+        }
+        trainLoss = objective.loss(scores: scores, targets: targets, weights: weights)
         return try GradientBoostingModel(
             objective: objective, classes: classes, featureCount: f, initialScores: initial, trees: trees,
             rounds: trees.count / k, stoppedEarly: stoppedEarly, trainLoss: trainLoss, binningSeconds: binningSeconds,

@@ -74,19 +74,19 @@ final class HistogramTreeGrower {
         threadStorage.deallocate()
     }
 
-    /// Grows a tree on `rows` (ascending row numbers; the bagged rows) with per-row `gradient` and `hessian`.
+    /// Grows a tree on `rows` (ascending row numbers; the bagged rows) with per-row (gradient, hessian) pairs.
     /// - Parameter allowedFeatures: the features this tree may split on (feature subsampling).
     /// - Returns: the tree and, per leaf, its range in ``rowIndex`` (to update the training scores).
-    func grow(rows: [Int32], gradient: [Float], hessian: [Float], allowedFeatures: [Bool])
+    func grow(rows: [Int32], gradients: [Float], allowedFeatures: [Bool])
         -> (tree: RegressionTree, leafRows: [Range<Int>]) {
         let n = rows.count
         for i in 0..<n { rowIndex[i] = rows[i] }
         var totalG = 0.0, totalH = 0.0
-        for r in rows { totalG += Double(gradient[Int(r)]); totalH += Double(hessian[Int(r)]) }
+        for r in rows { totalG += Double(gradients[2 * Int(r)]); totalH += Double(gradients[2 * Int(r) + 1]) }
         var leaves = [Leaf(start: 0, count: n, gradient: totalG, hessian: totalH, depth: 0, slot: 0, parent: -1, isLeft: false)]
         var freeSlots = Array((1..<slots).reversed())
         var tree = RegressionTree()
-        buildHistogram(slot: 0, start: 0, count: n, allRows: n == data.rows, gradient: gradient, hessian: hessian)
+        buildHistogram(slot: 0, start: 0, count: n, allRows: n == data.rows, gradients: gradients)
         leaves[0].best = bestSplit(leaves[0], allowedFeatures)
 
         while leaves.count < settings.numLeaves {
@@ -100,9 +100,9 @@ final class HistogramTreeGrower {
             let table = data.leftTable(feature: s.feature, threshold: s.thresholdBin, missingLeft: s.missingLeft)
             let leftCount = rowIndex.withUnsafeMutableBufferPointer { rp in
                 scratch.withUnsafeMutableBufferPointer { sp in
-                    data.bins.withUnsafeBufferPointer { bp in
-                        Int(mlc_gbdt_partition(bp.baseAddress!, Int32(data.groups.count), Int32(data.groupOf[s.feature]),
-                                               table, rp.baseAddress! + leaf.start, Int64(leaf.count), sp.baseAddress!))
+                    data.columnBins.withUnsafeBufferPointer { cp in
+                        Int(mlc_gbdt_partition(cp.baseAddress! + data.groupOf[s.feature] * data.rows, table,
+                                               rp.baseAddress! + leaf.start, Int64(leaf.count), sp.baseAddress!))
                     }
                 }
             }
@@ -127,7 +127,7 @@ final class HistogramTreeGrower {
                 if smallerIsLeft { left.slot = fresh; right.slot = leaf.slot } else { right.slot = fresh; left.slot = leaf.slot }
                 let small = smallerIsLeft ? left : right
                 buildHistogram(slot: fresh, start: small.start, count: small.count, allRows: false,
-                               gradient: gradient, hessian: hessian)
+                               gradients: gradients)
                 subtract(from: leaf.slot, fresh)
                 if canSplitLeft { left.best = bestSplit(left, allowedFeatures) }
                 if canSplitRight { right.best = bestSplit(right, allowedFeatures) }
@@ -163,7 +163,7 @@ final class HistogramTreeGrower {
 
     private func histogram(_ slot: Int) -> UnsafeMutablePointer<Double> { storage + slot * histogramSize }
 
-    private func buildHistogram(slot: Int, start: Int, count: Int, allRows: Bool, gradient: [Float], hessian: [Float]) {
+    private func buildHistogram(slot: Int, start: Int, count: Int, allRows: Bool, gradients: [Float]) {
         let size = histogramSize
         let threads = count >= 20_000 ? Swift.min(settings.threads, threadBuffers + 1) : 1
         let chunks = partition(count, parts: threads, granule: 1024)
@@ -178,11 +178,11 @@ final class HistogramTreeGrower {
         let groups = data.groups.count
         data.bins.withUnsafeBufferPointer { bp in
             rowIndex.withUnsafeBufferPointer { rp in
-                gradient.withUnsafeBufferPointer { gp in
-                    hessian.withUnsafeBufferPointer { hp in
+                gradients.withUnsafeBufferPointer { gp in
+                    do {
                         data.histogramOffsets.withUnsafeBufferPointer { op in
                             let b = UncheckedSendable(bp.baseAddress!), r = UncheckedSendable(rp.baseAddress!)
-                            let g = UncheckedSendable(gp.baseAddress!), h = UncheckedSendable(hp.baseAddress!)
+                            let g = UncheckedSendable(gp.baseAddress!)
                             let o = UncheckedSendable(op.baseAddress!), out = UncheckedSendable(buffers)
                             // Each chunk writes only its own buffer.
                             parallelFor(chunks.count, threads: chunks.count) { c in
@@ -190,11 +190,10 @@ final class HistogramTreeGrower {
                                 if allRows {
                                     // Row i is row i: the chunk is a block of the matrix.
                                     mlc_gbdt_histogram(b.value + range.lowerBound * groups, Int32(groups), nil,
-                                                       Int64(range.count), g.value + range.lowerBound,
-                                                       h.value + range.lowerBound, o.value, out.value[c])
+                                                       Int64(range.count), g.value + 2 * range.lowerBound, o.value, out.value[c])
                                 } else {
                                     mlc_gbdt_histogram(b.value, Int32(groups), r.value + start + range.lowerBound,
-                                                       Int64(range.count), g.value, h.value, o.value, out.value[c])
+                                                       Int64(range.count), g.value, o.value, out.value[c])
                                 }
                             }
                         }
