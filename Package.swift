@@ -42,7 +42,8 @@ let package = Package(
         .target(name: "MLCoreData", dependencies: ["MLCoreTensor", "CHDF5"]),
 
         // Reference algorithms that train, predict and export to ONNX.
-        .target(name: "MLCoreModels", dependencies: ["MLCoreTensor", "MLCoreKernels", "MLCoreONNX", "ONNXProto", "CLAPACKE"]),
+        // MLCoreData for SplitMix64 (every random choice of a model is drawn from it).
+        .target(name: "MLCoreModels", dependencies: ["MLCoreTensor", "MLCoreKernels", "MLCoreONNX", "MLCoreData", "ONNXProto", "CLAPACKE"]),
 
         .target(name: "MLCore", dependencies: ["MLCoreTensor", "MLCoreKernels", "MLCoreONNX", "MLCoreData", "MLCoreModels"]),
 

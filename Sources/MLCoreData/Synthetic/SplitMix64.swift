@@ -6,13 +6,15 @@
 /// `0x06C45D188009454F` (as in the reference C code, `splitmix64.c` by S. Vigna, public domain).
 /// - SeeAlso: G. L. Steele, D. Lea, C. H. Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014;
 ///   https://prng.di.unimi.it/splitmix64.c
-struct SplitMix64: Sendable {
-    private(set) var state: UInt64
+///
+/// `package` so that MLCoreModels draws its random choices (weight initialization, shuffles) from the same generator.
+package struct SplitMix64: Sendable {
+    package private(set) var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
     @inline(__always)
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -23,7 +25,7 @@ struct SplitMix64: Sendable {
     /// A uniform integer in `0..<n` (`n` at most 2^32), from the top 32 bits by multiply-shift (Lemire), whose bias
     /// is below `n / 2^32`, far below anything the generated data could show.
     @inline(__always)
-    mutating func below(_ n: UInt64) -> Int64 {
+    package mutating func below(_ n: UInt64) -> Int64 {
         Int64(truncatingIfNeeded: ((next() >> 32) &* n) >> 32)
     }
 }
