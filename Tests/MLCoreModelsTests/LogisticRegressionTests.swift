@@ -18,7 +18,8 @@ enum BreastCancer {
 
 /// Three Gaussian blobs in `features` dimensions (class c centred at +-1.5 on axis c), reproducible from `seed`.
 func blobs(rows: Int, features: Int, classes: Int, seed: UInt64) throws -> (x: Tensor, y: Tensor) {
-    var g = SplitMix64(seed: seed)
+    // Qualified: MLCoreData's generator (package-visible, no RandomNumberGenerator conformance) has the same name.
+    var g = MLCoreTestSupport.SplitMix64(seed: seed)
     var x = [Float](), y = [Float]()
     for r in 0..<rows {
         let c = r % classes
