@@ -118,26 +118,33 @@ func referenceMLPLoss(sizes: [Int], activation: MLP.Activation, weights: [[Doubl
     /// `m_hat / (sqrt(v_hat) + eps)`, which shows at |g| = 1e-3 (3e-4 relative). Nesterov SGD's velocity is `-lr g`
     /// and its step `mu (-lr g) - lr g`.
     @Test func firstOptimizerStepMatchesHandComputation() throws {
-        let network = try MLPNetwork(sizes: [2, 1], activation: .relu, weights: [[0.5, -0.25]], biases: [[0.125]])
+        // 18 weights: two 8-lane blocks and a scalar tail per layer tensor.
+        let w0 = randomFloats(18, seed: 1), b0: [Float] = [0.125, -0.5]
+        let network = try MLPNetwork(sizes: [9, 2], activation: .relu, weights: [w0], biases: [b0])
         var gradients = try MLPGradients(network)
-        gradients.weights[0] = try Tensor(shape: [1, 2], scalars: [0.2, -0.05] as [Float])
-        gradients.biases[0] = [1e-3]
+        let gw = randomFloats(18, seed: 2, in: -0.3...0.3), gb: [Float] = [1e-3, -0.2]
+        gradients.weights[0] = try Tensor(shape: [2, 9], scalars: gw)
+        gradients.biases[0] = gb
         let lr = 0.01, eps = 1e-8 / (1 - 0.999).squareRoot()
-        var adamNet = network
-        var adam = MLPOptimizer(network, parameters: .init(solver: .adam, learningRate: lr))
-        let squares = try adam.update(&adamNet, gradients)
-        let w = try adamNet.weights[0].scalars(as: Float.self)
-        #expect(abs(Double(w[0]) - (0.5 - lr * 0.2 / (0.2 + eps))) < 1e-7)
-        #expect(abs(Double(w[1]) - (-0.25 + lr * 0.05 / (0.05 + eps))) < 1e-7)
-        #expect(abs(Double(adamNet.biases[0][0]) - (0.125 - lr * 1e-3 / (1e-3 + eps))) < 1e-7)
-        #expect(abs(squares - (Double(w[0]) * Double(w[0]) + Double(w[1]) * Double(w[1]))) < 1e-12)
-
-        var sgdNet = network
-        var sgd = MLPOptimizer(network, parameters: .init(solver: .sgd, learningRate: lr, momentum: 0.9))
-        _ = try sgd.update(&sgdNet, gradients)
-        let v = try sgdNet.weights[0].scalars(as: Float.self)
-        #expect(abs(Double(v[0]) - (0.5 - 1.9 * lr * 0.2)) < 1e-7)
-        #expect(abs(Double(v[1]) - (-0.25 + 1.9 * lr * 0.05)) < 1e-7)
+        func check(_ solver: MLP.Solver, _ step: (Double) -> Double) throws {
+            var updated = network
+            var optimizer = MLPOptimizer(network, parameters: .init(solver: solver, learningRate: lr, momentum: 0.9))
+            let squares = try optimizer.update(&updated, gradients)
+            let w = try updated.weights[0].scalars(as: Float.self)
+            for i in 0..<18 {
+                let expected = Double(w0[i]) + step(Double(gw[i]))
+                #expect(abs(Double(w[i]) - expected) < 2e-7, "\(solver) weight \(i): \(w[i]) vs \(expected)")
+            }
+            for i in 0..<2 {
+                let expected = Double(b0[i]) + step(Double(gb[i]))
+                #expect(abs(Double(updated.biases[0][i]) - expected) < 2e-7, "\(solver) bias \(i)")
+            }
+            // Summed in float32 lanes: about 1e-7 relative.
+            let exact = w.reduce(0.0) { $0 + Double($1) * Double($1) }
+            #expect(abs(squares - exact) < 1e-6 * exact, "\(solver) |W|^2: \(squares) vs \(exact)")
+        }
+        try check(.adam) { g in -lr * g / (abs(g) + eps) }
+        try check(.sgd) { g in -1.9 * lr * g }
     }
 
     @Test func standardizationFoldsIntoTheFirstLayer() throws {

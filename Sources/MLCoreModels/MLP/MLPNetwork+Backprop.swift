@@ -101,13 +101,47 @@ extension MLPNetwork {
             let activation = self.activation
             try batch.activations[l - 1].withUnsafeBufferPointer(as: Float.self) { a in
                 try batch.deltas[l - 1].withUnsafeMutableBufferPointer(as: Float.self) { d in
-                    switch activation {
-                    case .relu: for i in 0..<d.count { d[i] = a[i] > 0 ? d[i] : 0 }
-                    case .tanh: for i in 0..<d.count { d[i] *= 1 - a[i] * a[i] }
-                    }
+                    MLPNetwork.multiplyByDerivative(d, activations: a, activation: activation)
                 }
             }
         }
         return loss
+    }
+}
+
+extension MLPNetwork {
+    /// `delta *= f'(a)` for the hidden activation's outputs `a`: `[a > 0]` (ReLU, as scikit-learn's `delta[Z == 0] = 0`)
+    /// or `1 - a^2` (tanh). Eight lanes at a time: a branch per element cost half of an epoch in mispredictions
+    /// (measured with perf on 100,000 x 28 rows, 100 ReLU units).
+    static func multiplyByDerivative(_ delta: UnsafeMutableBufferPointer<Float>, activations a: UnsafeBufferPointer<Float>,
+                                     activation: MLP.Activation) {
+        let count = delta.count, vectorEnd = count - count % 8
+        let d = delta.baseAddress!, x = a.baseAddress!
+        var i = 0
+        switch activation {
+        case .relu:
+            while i < vectorEnd {
+                let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                var g = UnsafeRawPointer(d + i).loadUnaligned(as: SIMD8<Float>.self)
+                g.replace(with: 0, where: v .<= 0)
+                UnsafeMutableRawPointer(d + i).storeBytes(of: g, as: SIMD8<Float>.self)
+                i += 8
+            }
+            while i < count {
+                if !(x[i] > 0) { d[i] = 0 }
+                i += 1
+            }
+        case .tanh:
+            while i < vectorEnd {
+                let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                let g = UnsafeRawPointer(d + i).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(d + i).storeBytes(of: g * (1 - v * v), as: SIMD8<Float>.self)
+                i += 8
+            }
+            while i < count {
+                d[i] *= 1 - x[i] * x[i]
+                i += 1
+            }
+        }
     }
 }
