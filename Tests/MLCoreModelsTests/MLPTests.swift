@@ -310,5 +310,11 @@ func referenceMLPLoss(sizes: [Int], activation: MLP.Activation, weights: [[Doubl
         #expect(throws: ModelError.self) {
             try MLPModel(weights: [[1, 2], [1, 1]], biases: [[0], [0, 0]], activation: .relu, classes: [0, 1], featureCount: 2)
         }
+        #expect(throws: ModelError.self) {
+            try MLPModel(weights: [[1, 2]], biases: [[0]], activation: .relu, classes: [1, 0], featureCount: 2)
+        }
+        #expect(throws: ModelError.self) {
+            try MLPModel(weights: [[1, 2]], biases: [[0]], activation: .relu, classes: [0, 1], featureCount: 2).probabilities(try Tensor(zeros: [1, 1]))
+        }
     }
 }

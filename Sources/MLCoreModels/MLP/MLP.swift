@@ -83,6 +83,7 @@ public struct MLP: Estimator {
         /// a `StandardScaler` in front there).
         public var standardize: Bool = true
 
+        /// Parameters with scikit-learn's `MLPClassifier` defaults, except ``standardize``.
         public init(hiddenLayers: [Int] = [100], activation: Activation = .relu, solver: Solver = .adam,
                     learningRate: Double = 0.001, batchSize: Int = 200, maxEpochs: Int = 200, alpha: Double = 1e-4,
                     momentum: Double = 0.9, nesterov: Bool = true, beta1: Double = 0.9, beta2: Double = 0.999,
@@ -138,17 +139,25 @@ public struct MLP: Estimator {
     /// below protobuf's 2 GiB message limit.
     public static let maxWeights = 1 << 28
 
+    /// The hyper-parameters.
     public var parameters: Parameters
     /// Seeds the initial weights and the row order of every epoch (one ``SplitMix64`` stream).
     public var seed: UInt64
+    /// Threads the kernels may use (at least 1). OpenBLAS, which GEMM calls for large layers, takes its thread count
+    /// from ``BLAS/setThreads(_:)``.
     public var threads: Int
 
+    /// An estimator; `threads` below 1 counts as 1.
     public init(parameters: Parameters = .init(), seed: UInt64 = 0, threads: Int = ProcessorInfo.activeCores) {
         self.parameters = parameters
         self.seed = seed
         self.threads = max(1, threads)
     }
 
+    /// Trains on `features` `[rows, features]` and `labels` `[rows]` (class numbers), reporting each epoch to
+    /// `progress`; see ``Estimator/fit(features:labels:validation:progress:)``.
+    /// - Throws: ``ModelError`` for invalid data or parameters, and
+    ///   ``ModelError/invalidParameter(name:reason:)`` when the loss becomes non-finite (the step size is too large).
     public func fit(features: Tensor, labels: Tensor, validation: ValidationSet?,
                     progress: (@Sendable (TrainingProgress) -> Void)?) throws -> MLPModel {
         try parameters.validate()

@@ -61,6 +61,8 @@ extension MLPModel {
         return writer.serialized()
     }
 
+    /// Writes ``onnxBytes()`` to `url` (atomically).
+    /// - Throws: ``ModelError/exportFailed(_:)`` when the file cannot be written.
     public func save(to url: URL) throws {
         do {
             try Data(onnxBytes()).write(to: url, options: .atomic)

@@ -4,25 +4,30 @@ import MLCoreTensor
 
 /// A trained multi-layer perceptron on raw (unstandardized) features: per layer `z = a W^T + b`, the activation on
 /// hidden layers, then a sigmoid (one output: binary) or a softmax over the last layer's outputs.
+///
+/// The parameters are constants checked by ``init(weights:biases:activation:classes:featureCount:epochs:stoppedEarly:converged:trainLoss:threads:)``,
+/// so every model's layers chain; only ``threads`` can change.
 public struct MLPModel: Classifier, Hashable {
     /// Per layer, `[outputs, inputs]` row-major float32 (ONNX `Gemm` with `transB = 1`; scikit-learn's `coefs_[l]`
     /// transposed). The first layer takes raw features: the standardization is folded in.
-    public var weights: [[Float]]
+    public let weights: [[Float]]
     /// Per layer, one value per output unit (scikit-learn's `intercepts_`).
-    public var biases: [[Float]]
+    public let biases: [[Float]]
     /// The hidden layers' activation.
-    public var activation: MLP.Activation
-    public var classes: [Int]
-    public var featureCount: Int
+    public let activation: MLP.Activation
+    /// The class numbers, ascending (column `j` of the probabilities is class `classes[j]`).
+    public let classes: [Int]
+    /// Features per row.
+    public let featureCount: Int
     /// Epochs run.
-    public var epochs: Int
+    public let epochs: Int
     /// Whether early stopping kept the weights of an earlier epoch.
-    public var stoppedEarly: Bool
+    public let stoppedEarly: Bool
     /// Whether training stopped because the training loss stopped improving (scikit-learn raises no
     /// `ConvergenceWarning`), rather than at ``MLP/Parameters/maxEpochs`` or by early stopping.
-    public var converged: Bool
+    public let converged: Bool
     /// The training loss (penalty included) of the epoch whose weights the model holds.
-    public var trainLoss: Double
+    public let trainLoss: Double
     /// Threads prediction uses.
     public var threads: Int
 
@@ -31,7 +36,7 @@ public struct MLPModel: Classifier, Hashable {
 
     /// A model from its parameters.
     /// - Throws: ``ModelError/invalidShape(_:)`` when the weights and biases do not chain from `featureCount`
-    ///   inputs to one output (two classes) or one per class.
+    ///   inputs to one output (two classes) or one per class, or the classes are not strictly ascending.
     public init(weights: [[Float]], biases: [[Float]], activation: MLP.Activation, classes: [Int], featureCount: Int,
                 epochs: Int = 0, stoppedEarly: Bool = false, converged: Bool = true, trainLoss: Double = .nan,
                 threads: Int = 1) throws {
@@ -40,6 +45,9 @@ public struct MLPModel: Classifier, Hashable {
         }
         guard classes.count >= 2, featureCount >= 1 else {
             throw ModelError.invalidShape("\(classes.count) classes and \(featureCount) features; need at least 2 and 1")
+        }
+        guard zip(classes, classes.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            throw ModelError.invalidShape("the class numbers \(classes) are not strictly ascending")
         }
         var inputs = featureCount
         for (l, b) in biases.enumerated() {
@@ -80,6 +88,7 @@ public struct MLPModel: Classifier, Hashable {
         return try network.probabilities(x, options: KernelOptions(threads: threads))
     }
 
+    /// Class probabilities, float32 `[rows, classes.count]` (``probabilities(_:)`` rounded to float32).
     public func predictProbabilities(_ features: Tensor) throws -> Tensor {
         let p = try probabilities(features)
         return try Tensor(shape: [features.shape[0], classes.count], scalars: p.map { Float($0) })
