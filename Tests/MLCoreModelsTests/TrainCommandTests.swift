@@ -97,9 +97,11 @@ import Testing
         #expect(e.file == test.path && e.line == 3 && e.column == 2, "\(e)")
     }
 
-    @Test func unimplementedAlgorithmsAndBadParameters() throws {
+    @Test func unknownAlgorithmsAndBadParameters() throws {
         let url = Self.fixtures.appendingPathComponent("breast_cancer_train.csv")
-        #expect(throws: TrainingError.self) { try TrainingRun(options(train: url, label: "target", algorithm: "mlp")) }
+        #expect(throws: TrainingError.self) {
+            try TrainingRun(options(train: url, label: "target", algorithm: "mlp", params: ["hiddenLayers=ten"]))
+        }
         #expect(throws: TrainingError.self) { try TrainingRun(options(train: url, label: "target", algorithm: "forest")) }
         for bad in ["numLeaves=1", "maxBins=300", "numTrees=many", "lambda=1"] {
             #expect(throws: TrainingError.self, "\(bad)") {

@@ -32,6 +32,16 @@ extension GradientBoostingModel: TrainedClassifier {
     }
 }
 
+extension MLPModel: TrainedClassifier {
+    var summary: String {
+        "\(layerSizes.map(String.init).joined(separator: "-")) \(activation.rawValue), \(epochs) epochs\(converged ? "" : ", not converged")\(stoppedEarly ? ", stopped early" : "")"
+    }
+    var reportFields: [String: Any] {
+        ["epochs": epochs, "iterations": epochs, "converged": converged, "stopped_early": stoppedEarly,
+         "layers": layerSizes.map(String.init).joined(separator: "-")]
+    }
+}
+
 extension TrainingAlgorithm {
     /// Parses `--param` pairs, fits, and returns the model with the parameters as report values.
     /// - Parameter validating: whether a validation set is held out (early stopping then defaults to 10 rounds).
@@ -51,7 +61,11 @@ extension TrainingAlgorithm {
                 .fit(features: features, labels: labels, validation: validation)
             return (model, p.reportValues)
         case .mlp:
-            throw TrainingError("algorithm 'mlp' is not implemented yet")
+            var (p, given) = try MLP.Parameters.parsing(pairs)
+            if validation != nil && !given { p.earlyStoppingRounds = 10 }
+            let model = try MLP(parameters: p, seed: seed, threads: threads)
+                .fit(features: features, labels: labels, validation: validation)
+            return (model, p.reportValues)
         }
     }
 }

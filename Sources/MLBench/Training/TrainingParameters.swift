@@ -11,25 +11,19 @@ public enum TrainingAlgorithm: String, Sendable, CaseIterable {
         public var help: String
     }
 
-    /// The parameters with their defaults; empty for algorithms not implemented yet.
+    /// The parameters with their defaults.
     public var parameters: [ParameterInfo] {
         switch self {
         case .logreg: return LogisticRegression.Parameters.parameterInfo
         case .gbdt: return GradientBoosting.Parameters.parameterInfo
-        case .mlp: return []
+        case .mlp: return MLP.Parameters.parameterInfo
         }
     }
-
-    public var isImplemented: Bool { self != .mlp }
 
     /// Text for `bench train --help`.
     public static var parameterHelp: String {
         var lines: [String] = []
         for algorithm in allCases {
-            guard algorithm.isImplemented else {
-                lines.append("\(algorithm.rawValue): not implemented yet")
-                continue
-            }
             lines.append("\(algorithm.rawValue) parameters (--param name=value, default):")
             for p in algorithm.parameters {
                 lines.append("  \(p.name)=\(p.defaultValue)  \(p.help)")

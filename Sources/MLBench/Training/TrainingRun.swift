@@ -44,9 +44,6 @@ public struct TrainingRun {
         guard let algorithm = TrainingAlgorithm(rawValue: options.algorithm) else {
             throw TrainingError("unknown algorithm '\(options.algorithm)'; use one of \(TrainingAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard algorithm.isImplemented else {
-            throw TrainingError("algorithm '\(algorithm.rawValue)' is not implemented yet")
-        }
         guard options.validationFraction >= 0, options.validationFraction < 1 else {
             throw TrainingError("--validation-fraction must be in [0, 1), got \(options.validationFraction)")
         }

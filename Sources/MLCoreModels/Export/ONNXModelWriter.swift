@@ -1,8 +1,8 @@
 import Foundation
 import ONNXProto
 
-/// A small ONNX model description (one graph of nodes with attributes, typed inputs and outputs, no
-/// initializers) and its serialization through protobuf-c's packer (`onnx__model_proto__pack`).
+/// A small ONNX model description (one graph of nodes with attributes, constant float32/int64 initializers, typed
+/// inputs and outputs) and its serialization through protobuf-c's packer (`onnx__model_proto__pack`).
 ///
 /// The C messages are built in an arena that owns every string and array until packing ends, so no pointer
 /// escapes ``serialized()``.
@@ -31,6 +31,18 @@ struct ONNXModelWriter {
         var attributes: [(String, Attribute)]
     }
 
+    /// A constant tensor of the graph (weights, biases, lookup tables), stored in the typed repeated field.
+    struct Initializer {
+        enum Values {
+            case floats([Float])
+            case int64s([Int64])
+        }
+
+        var name: String
+        var dims: [Int64]
+        var values: Values
+    }
+
     struct ValueInfo {
         var name: String
         /// `TensorProto.DataType` (1 = float, 7 = int64).
@@ -45,6 +57,7 @@ struct ONNXModelWriter {
     var graphName: String
     var docString = ""
     var nodes: [Node] = []
+    var initializers: [Initializer] = []
     var inputs: [ValueInfo] = []
     var outputs: [ValueInfo] = []
 
@@ -86,6 +99,9 @@ struct ONNXModelWriter {
         }
         graph.pointee.n_node = nodeMessages.count
         graph.pointee.node = arena.array(nodeMessages)
+        let initializerMessages = initializers.map { tensor($0, arena) }
+        graph.pointee.n_initializer = initializerMessages.count
+        graph.pointee.initializer = arena.array(initializerMessages)
         let inputMessages = inputs.map { valueInfo($0, arena) }
         graph.pointee.n_input = inputMessages.count
         graph.pointee.input = arena.array(inputMessages)
@@ -132,6 +148,25 @@ struct ONNXModelWriter {
             a.pointee.strings = arena.array(values.map { arena.binary($0) })
         }
         return a
+    }
+
+    private func tensor(_ initializer: Initializer, _ arena: Arena) -> UnsafeMutablePointer<Onnx__TensorProto> {
+        let t = arena.message(onnx__tensor_proto__init)
+        t.pointee.name = arena.string(initializer.name)
+        t.pointee.n_dims = initializer.dims.count
+        t.pointee.dims = arena.array(initializer.dims)
+        t.pointee.has_data_type = 1
+        switch initializer.values {
+        case .floats(let values):
+            t.pointee.data_type = 1
+            t.pointee.n_float_data = values.count
+            t.pointee.float_data = arena.array(values)
+        case .int64s(let values):
+            t.pointee.data_type = 7
+            t.pointee.n_int64_data = values.count
+            t.pointee.int64_data = arena.array(values)
+        }
+        return t
     }
 
     private func valueInfo(_ info: ValueInfo, _ arena: Arena) -> UnsafeMutablePointer<Onnx__ValueInfoProto> {
