@@ -15,6 +15,9 @@
 # Generated CSVs go to datasets/generated/ (git-ignored, written once); the merged JSON to
 # results/local/train-peers-<UTC time>.json (git-ignored); the markdown table to stdout.
 # `bench train` answering "not implemented yet" (gbdt/mlp before they land) shows as n/a; the peers still run.
+# On a shared machine, read the load averages printed with the table: with other processes holding the cores
+# (load average 3.5-4.5 on 2 cores), the 2-thread GBDT runs on 1M rows took 3-5x longer than the 1-thread ones
+# (LightGBM most; probably OpenMP threads waiting on a descheduled sibling); such runs measure the contention.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only=gbdt,logreg,mlp gbdt_data=classification-1m,airline repeats=3 two=1 mlp_epochs=20 build=1

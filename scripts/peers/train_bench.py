@@ -196,7 +196,11 @@ def report(args):
     versions = tp.peer_versions()
     print(f"Training time, {cpu}, {os.cpu_count()} cores, commit {commit}; " +
           ", ".join(f"{k} {v}" for k, v in versions.items() if k != "onnxruntime") +
-          f"; {runs[0]['repeats']} repeats, seconds as min (median); ratios MLCore/peer of the medians.\n")
+          f"; {runs[0]['repeats']} repeats, seconds as min (median); ratios MLCore/peer of the medians.")
+    for r in runs:  # on a shared machine, multi-threaded runs suffer most from other processes
+        print(f"{r['threads']} thread(s): load average {r['load_average_start'][0]:.2f} at start, "
+              f"{r['load_average_end'][0]:.2f} at end (cores: {os.cpu_count()})")
+    print()
     gbdt = [c for c in cases if c["part"] == "gbdt"]
     if gbdt:
         print("#### GBDT, 100 trees, 31 leaves, 255 bins\n")
