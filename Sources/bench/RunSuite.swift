@@ -12,6 +12,9 @@ struct RunSuite: ParsableCommand {
     @Flag(name: .long, help: "Short run: at most 3 minutes on 2 cores.")
     var quick = false
 
+    @Flag(name: .long, help: "Add the largest data sizes (binary-classification: synthetic 1M and 10M rows).")
+    var full = false
+
     @Option(name: .long, help: "Threads for MLCore's kernels and OpenBLAS (default: all cores).")
     var threads: Int?
 
@@ -26,7 +29,7 @@ struct RunSuite: ParsableCommand {
         BLAS.setThreads(threads)
         var report = Report(suite: chosen.name, quick: quick, threads: threads)
         let interactive = isatty(STDERR_FILENO) != 0
-        try chosen.run(into: &report, options: SuiteOptions(quick: quick, threads: threads)) { message in
+        try chosen.run(into: &report, options: SuiteOptions(quick: quick, threads: threads, full: full)) { message in
             if interactive { FileHandle.standardError.write(Data(("\u{1B}[2K\r" + message).utf8)) }
         }
         if interactive { FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8)) }

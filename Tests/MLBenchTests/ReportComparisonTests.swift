@@ -78,3 +78,59 @@ import Testing
         #expect(again.results.count == report.results.count && again.environment == report.environment && again.runId == report.runId)
     }
 }
+
+/// The gate on the main job's report: a real `bench --suite binary-classification --quick` report and the same
+/// report made 20% slower by `scripts/fixtures/make_slower_report.py` (times x 1.2, rates / 1.2, scores kept).
+@Suite struct BinaryClassificationReportTests {
+    static var base: String { ReportComparisonTests.fixtures.appendingPathComponent("binary-classification-base.json").path }
+    static var slower: String { ReportComparisonTests.fixtures.appendingPathComponent("binary-classification-20pct-slower.json").path }
+
+    @Test func theReportHasEveryAlgorithmsFigures() throws {
+        let report = try Report.decode(Data(contentsOf: URL(fileURLWithPath: Self.base)))
+        #expect(report.suite == "binary-classification" && report.quick)
+        for algorithm in ["logreg", "gbdt", "mlp"] {
+            for name in ["train_seconds", "auc", "logloss", "accuracy", "peak_memory"] {
+                #expect(report.results.contains { $0.system == "mlcore-\(algorithm)" && $0.name == name }, "\(algorithm) \(name)")
+            }
+            let onnx = report.results.filter { $0.system == "mlcore-\(algorithm)-onnx" }
+            #expect(onnx.contains { $0.scenario == "single-stream" && $0.name == "latency_p90" }, "\(algorithm) latency")
+            #expect(onnx.contains { $0.scenario == "offline" && $0.name == "samples_per_second" }, "\(algorithm) throughput")
+            #expect(onnx.allSatisfy { $0.params["valid"] == "VALID" })
+        }
+        #expect(report.results.contains { $0.system == "null" && $0.name == "harness_overhead_p50" })
+        #expect(report.datasets.contains { $0.name == "airline-nyc2013-10k-seed0" && $0.rows == 10_000 && $0.sha256.count == 64 })
+    }
+
+    @Test func comparedWithItselfPassesAndTwentyPercentSlowerFails() {
+        let same = ReportComparison.compare(basePath: Self.base, newPath: Self.base, maxRegression: 0.05, maxAccuracyDrop: 0.002)
+        #expect(same.outcome == .ok, "\(same.table())")
+        let slower = ReportComparison.compare(basePath: Self.base, newPath: Self.slower, maxRegression: 0.05, maxAccuracyDrop: 0.002)
+        #expect(slower.outcome == .regression)
+        // Scores did not change, so none of them regresses; every time and rate does.
+        let scores: Set<Substring> = ["auc", "logloss", "accuracy", "peak_memory"]
+        #expect(slower.rows.filter(\.regressed).allSatisfy { $0.key.split(separator: " ").allSatisfy { !scores.contains($0) } })
+        #expect(slower.rows.contains { $0.regressed && $0.key.contains("train_seconds") })
+        #expect(slower.rows.contains { $0.regressed && $0.key.contains("samples_per_second") })
+    }
+}
+
+/// The child-process runner and the memory figures the suite reports.
+@Suite struct ChildProcessTests {
+    @Test func exitStatusAndStandardError() throws {
+        let outcome = try ChildProcess.run("/bin/sh", ["-c", "echo oops >&2; exit 3"])
+        #expect(outcome.exitStatus == 3)
+        #expect(outcome.standardError == "oops\n")
+        #expect(throws: BenchError.self) { try ChildProcess.run("/nonexistent/program", []) }
+    }
+
+    @Test func residentMemoryFigures() throws {
+        let peak = try #require(ResidentMemory.peakBytes), current = try #require(ResidentMemory.currentBytes)
+        #expect(current > 1_000_000 && peak >= current)
+        // Touching 64 MiB raises the peak by at least that much.
+        let block = UnsafeMutableRawPointer.allocate(byteCount: 64 << 20, alignment: 4096)
+        defer { block.deallocate() }
+        block.initializeMemory(as: UInt8.self, repeating: 1, count: 64 << 20)
+        let after = try #require(ResidentMemory.peakBytes)
+        #expect(after >= current + (60 << 20), "peak \(after), before \(current)")
+    }
+}

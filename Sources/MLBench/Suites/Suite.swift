@@ -14,16 +14,23 @@ public struct SuiteOptions: Sendable {
     public var quick: Bool
     /// Threads for our kernels; OpenBLAS is set to the same count.
     public var threads: Int
+    /// Add the largest data sizes (binary-classification: synthetic 1M and 10M rows).
+    public var full: Bool
+    /// The `bench` executable, for suites that measure runs in child processes (default: the running program
+    /// when it is `bench`).
+    public var benchExecutable: String?
 
-    public init(quick: Bool = false, threads: Int) {
+    public init(quick: Bool = false, threads: Int, full: Bool = false, benchExecutable: String? = nil) {
         self.quick = quick
         self.threads = threads
+        self.full = full
+        self.benchExecutable = benchExecutable
     }
 }
 
 /// Every suite `bench` knows, in the order `bench suites` lists them.
 public enum Suites {
-    public static let all: [any BenchmarkSuite] = [KernelsSuite(), InferenceSuite(), ConformanceSuite()]
+    public static let all: [any BenchmarkSuite] = [BinaryClassificationSuite(), InferenceSuite(), KernelsSuite(), ConformanceSuite()]
 
     public static func named(_ name: String) -> (any BenchmarkSuite)? {
         all.first { $0.name == name }

@@ -148,6 +148,7 @@ public struct TrainingRun {
             "build": Environment.buildConfiguration,
         ]
         fields.merge(model.reportFields) { ours, _ in ours }
+        if let peak = ResidentMemory.peakBytes { fields["peak_memory_mib"] = Double(peak) / 1_048_576 }
         self.fields = fields
         let data = try JSONSerialization.data(withJSONObject: fields, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         json = String(decoding: data, as: UTF8.self) + "\n"

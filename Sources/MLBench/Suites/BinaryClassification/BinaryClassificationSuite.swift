@@ -1,0 +1,115 @@
+import Foundation
+import MLCore
+
+/// `binary-classification`: the benchm-ml comparison, run on MLCore's own estimators.
+///
+/// For each data size (the first 10K and 100K rows of a seeded shuffle of the airline training split and the whole
+/// split; `--full` adds synthetic 1M and 10M; `--quick` only 10K) and each algorithm (logreg, gbdt, mlp):
+/// `bench train` runs as a child process (train time and the peak resident memory of that process alone, as it
+/// reports them), scored on the fixed test split (AUC, log-loss, accuracy); then the exported ONNX model runs
+/// in MLCore's engine, the path users deploy: single-stream (batch-1 latency percentiles) and offline (samples/s).
+/// The null system's per-query overhead is measured once.
+public struct BinaryClassificationSuite: BenchmarkSuite {
+    public var name: String { "binary-classification" }
+    public var summary: String {
+        "benchm-ml style: logreg, gbdt, mlp on airline 10K/100K/full (--full: synthetic 1M/10M): train time, peak memory, AUC, batch-1 latency and offline samples/s of the exported ONNX model"
+    }
+
+    static let algorithms = ["logreg", "gbdt", "mlp"]
+    static let seed: UInt64 = 0
+
+    public init() {}
+
+    struct Size {
+        var dataset: String
+        var rows: Int?
+        var syntheticRows: Int?
+    }
+
+    func sizes(_ options: SuiteOptions) -> [Size] {
+        if options.quick { return [Size(dataset: "airline-nyc2013", rows: 10_000)] }
+        var sizes = [Size(dataset: "airline-nyc2013", rows: 10_000), Size(dataset: "airline-nyc2013", rows: 100_000),
+                     Size(dataset: "airline-nyc2013", rows: nil)]
+        if options.full {
+            // The generator writes N/5 test rows after N - N/5 training rows: N = 1.25M gives 1M training rows.
+            sizes += [Size(dataset: "synthetic", rows: nil, syntheticRows: 1_250_000),
+                      Size(dataset: "synthetic", rows: nil, syntheticRows: 12_500_000)]
+        }
+        return sizes
+    }
+
+    public func run(into report: inout Report, options: SuiteOptions, progress: (String) -> Void) throws {
+        guard let bench = options.benchExecutable ?? ChildProcess.currentExecutable.flatMap({ $0.hasSuffix("/bench") ? $0 : nil }) else {
+            throw BenchError("the binary-classification suite trains through the bench executable; run it as `bench --suite binary-classification`")
+        }
+        let registry = try DatasetRegistry.locate()
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("mlcore-binary-classification-\(getpid())")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+
+        for size in sizes(options) {
+            progress("preparing \(size.dataset) \(size.rows.map(String.init) ?? "full")")
+            let train = try registry.load(size.dataset, split: .train, rows: size.syntheticRows, seed: size.syntheticRows == nil ? nil : 42)
+            let test = try registry.load(size.dataset, split: .test, rows: size.syntheticRows, seed: size.syntheticRows == nil ? nil : 42)
+            let datasetName = size.syntheticRows.map { "synthetic-\($0 * 4 / 5 / 1_000_000)m" } ?? size.dataset
+            let subset = try TrainingSubset.write(train, dataset: datasetName, rows: size.rows, seed: Self.seed, to: work)
+            report.datasets.append(.init(name: subset.name, rows: subset.rows, sha256: subset.sha256))
+            let testFile = URL(fileURLWithPath: test.file)
+            let testHash = SHA256.hex([UInt8](try Data(contentsOf: testFile)))
+            report.datasets.append(.init(name: "\(datasetName)-test", rows: test.features.shape[0], sha256: testHash))
+
+            for algorithm in Self.algorithms {
+                progress("\(subset.name): training \(algorithm)")
+                let model = work.appendingPathComponent("\(subset.name)-\(algorithm).onnx")
+                let reportFile = work.appendingPathComponent("\(subset.name)-\(algorithm).json")
+                let outcome = try ChildProcess.run(bench, [
+                    "train", "--algorithm", algorithm, "--train", subset.file.path, "--test", testFile.path,
+                    "--label", train.labelName, "--seed", String(Self.seed), "--threads", String(options.threads),
+                    "--save", model.path, "--report", reportFile.path,
+                ])
+                guard outcome.exitStatus == 0 else {
+                    throw BenchError("bench train --algorithm \(algorithm) on \(subset.name) failed (exit \(outcome.exitStatus)): \(outcome.standardError)")
+                }
+                let fields = try JSONSerialization.jsonObject(with: Data(contentsOf: reportFile)) as? [String: Any] ?? [:]
+                let system = "mlcore-\(algorithm)"
+                let params = ["threads": String(options.threads), "train_rows": String(subset.rows),
+                              "test_rows": String(test.features.shape[0])]
+                func add(_ name: String, _ value: Double, _ unit: String) {
+                    report.results.append(.init(system: system, name: name, value: value, unit: unit, dataset: subset.name, params: params))
+                }
+                for (key, unit) in [("train_seconds", "s"), ("binning_seconds", "s"), ("predict_seconds", "s"),
+                                    ("auc", "1"), ("logloss", "nats"), ("accuracy", "1")] {
+                    if let v = fields[key] as? Double { add(key, v, unit) }
+                }
+                if let epochs = fields["epochs"] as? Int, let t = fields["train_seconds"] as? Double, epochs > 0 {
+                    add("epoch_seconds", t / Double(epochs), "s")
+                }
+                if let peak = fields["peak_memory_mib"] as? Double { add("peak_memory", peak, "MiB") }
+
+                // The exported model in MLCore's engine.
+                let session = try InferenceSession(contentsOf: model, options: SessionOptions(threads: options.threads))
+                let sut = try ONNXSystem(session: session, samples: test.features, name: system + "-onnx")
+                for scenario in [Scenario.singleStream, .offline] {
+                    progress("\(subset.name): \(algorithm) \(scenario.rawValue)")
+                    var settings = TestSettings(scenario: scenario, minDuration: options.quick ? 1 : 5)
+                    settings.minQueries = scenario == .offline ? (options.quick ? 3 : 5) : 100
+                    let result = try LoadGenerator().run(sut, settings: settings)
+                    var entries = InferenceBenchmark.results(result, dataset: "\(datasetName)-test", model: "\(subset.name)-\(algorithm).onnx",
+                                                             threads: options.threads)
+                    if scenario == .offline { entries = entries.filter { $0.name == "samples_per_second" } }
+                    report.results += entries
+                    if !result.valid {
+                        report.notes.append("\(subset.name) \(algorithm) \(scenario.rawValue) INVALID: " + result.invalidReasons.joined(separator: "; "))
+                    }
+                }
+            }
+        }
+        // The harness's own cost per query.
+        var nullSettings = TestSettings(scenario: .singleStream, minDuration: 0.5)
+        nullSettings.minQueries = 1000
+        let overhead = try LoadGenerator().run(NullSystem(sampleCount: 1000), settings: nullSettings)
+        report.results.append(.init(system: "null", name: "harness_overhead_p50", value: overhead.percentile(50) * 1e6, unit: "us",
+                                    scenario: Scenario.singleStream.rawValue))
+        report.notes.append("train_seconds is bench train's own figure (the fit, binning or scaling included); peak_memory is the peak resident memory (VmHWM) of the whole bench train process, CSV parsing included")
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import MLCore
+
+/// A training file of the binary-classification suite: the first `rows` rows of a seeded shuffle of a dataset's
+/// training split (benchm-ml's data sizes), written as CSV with the same header.
+struct TrainingSubset {
+    var name: String
+    var file: URL
+    var rows: Int
+    var sha256: String
+
+    /// Writes the subset (or the whole split, in order, when `rows` is nil) to `directory`.
+    static func write(_ data: LabeledData, dataset: String, rows: Int?, seed: UInt64, to directory: URL) throws -> TrainingSubset {
+        let total = data.features.shape[0], f = data.features.shape[1]
+        var order = Array(0..<total)
+        var label = "full"
+        if let rows, rows < total {
+            var g = SplitMix64(seed: seed)
+            for i in 0..<rows { order.swapAt(i, i + Int(g.below(UInt64(total - i)))) }
+            order = Array(order[..<rows])
+            label = rows % 1000 == 0 ? "\(rows / 1000)k" : "\(rows)"
+        }
+        let name = "\(dataset)-\(label)" + (label == "full" ? "" : "-seed\(seed)")
+        let file = directory.appendingPathComponent("\(name).csv")
+        let writer = try BufferedFileWriter(path: file.path)
+        try writer.append((data.featureNames + [data.labelName]).joined(separator: ",") + "\n")
+        try data.features.withUnsafeBufferPointer(as: Float.self) { x in
+            try data.labels.withUnsafeBufferPointer(as: Float.self) { y in
+                for r in order {
+                    for j in 0..<f {
+                        try writer.append(x[r * f + j])
+                        try writer.append(byte: UInt8(ascii: ","))
+                    }
+                    try writer.append(y[r])
+                    try writer.append(byte: UInt8(ascii: "\n"))
+                }
+            }
+        }
+        let (_, sha) = try writer.finish()
+        return TrainingSubset(name: name, file: file, rows: order.count, sha256: sha)
+    }
+}
