@@ -18,6 +18,9 @@ import Testing
         #expect(withNaN.hasMissing && withNaN.binCount == 3 && withNaN.bin(.nan) == 2)
         // Without NaN in training, NaN falls in the last value bin (the right side of every split).
         #expect(bins.bin(.nan) == 3)
+        // At least minDataInBin sampled values per bin: 0 (once) joins 1 (twice), and 2 and 3 (twice each) share one.
+        let merged = FeatureBins(sample: [3, 1, 2, 2, 1, 3, 0], maxBins: 255, minDataInBin: 3)
+        #expect(merged.upperBounds == [1.5, .infinity])
     }
 
     /// Many distinct values: at most maxBins bins of roughly equal counts, and the branch-free lookup agrees
@@ -46,7 +49,8 @@ import Testing
     @Test func oneTreeFitsAStepExactly() throws {
         let x = try Tensor(shape: [4, 1], scalars: [Float(1), 2, 3, 4])
         let y = try Tensor(shape: [4], scalars: [Float(0), 0, 10, 10])
-        let p = GradientBoosting.Parameters(numTrees: 1, learningRate: 1, numLeaves: 2, minDataInLeaf: 1, minSumHessian: 0)
+        let p = GradientBoosting.Parameters(numTrees: 1, learningRate: 1, numLeaves: 2, minDataInBin: 1, minDataInLeaf: 1,
+                                            minSumHessian: 0)
         let model = try GradientBoosting(parameters: p).fitRegression(features: x, targets: y)
         #expect(model.treeCount == 1)
         #expect(try model.predictValues(x).scalars(as: Float.self) == [0, 0, 10, 10])
@@ -151,7 +155,7 @@ import Testing
             wy.append(ys[r])
             w[r] = 2
         }
-        let p = GradientBoosting.Parameters(numTrees: 15, minDataInLeaf: 1, minSumHessian: 0)
+        let p = GradientBoosting.Parameters(numTrees: 15, minDataInBin: 1, minDataInLeaf: 1, minSumHessian: 0)
         let weighted = try GradientBoosting(parameters: p).fit(features: x, labels: y, weights: try Tensor(shape: [300], scalars: w))
         let repeated = try GradientBoosting(parameters: p).fit(features: try Tensor(shape: [wy.count, 4], scalars: wx),
                                                                labels: try Tensor(shape: [wy.count], scalars: wy))

@@ -10,6 +10,7 @@ extension GradientBoosting.Parameters {
             .init(name: "numLeaves", defaultValue: "\(d.numLeaves)", help: "leaves per tree at most (leaf-wise growth)"),
             .init(name: "maxDepth", defaultValue: "\(d.maxDepth)", help: "leaf depth at most; <= 0: no limit"),
             .init(name: "maxBins", defaultValue: "\(d.maxBins)", help: "bins per feature at most (2...255, NaN bin included)"),
+            .init(name: "minDataInBin", defaultValue: "\(d.minDataInBin)", help: "sampled rows per bin at least"),
             .init(name: "minDataInLeaf", defaultValue: "\(d.minDataInLeaf)", help: "rows per leaf at least"),
             .init(name: "minSumHessian", defaultValue: "\(d.minSumHessian)", help: "sum of hessians per leaf at least"),
             .init(name: "lambdaL2", defaultValue: "\(d.lambdaL2)", help: "L2 penalty on leaf values"),
@@ -36,6 +37,7 @@ extension GradientBoosting.Parameters {
             case "numLeaves": p.numLeaves = try int(name, value)
             case "maxDepth": p.maxDepth = try int(name, value)
             case "maxBins": p.maxBins = try int(name, value)
+            case "minDataInBin": p.minDataInBin = try int(name, value)
             case "minDataInLeaf": p.minDataInLeaf = try int(name, value)
             case "minSumHessian": p.minSumHessian = try double(name, value)
             case "lambdaL2": p.lambdaL2 = try double(name, value)
@@ -56,7 +58,7 @@ extension GradientBoosting.Parameters {
     /// The values as report fields.
     var reportValues: [String: Any] {
         ["numTrees": numTrees, "learningRate": learningRate, "numLeaves": numLeaves, "maxDepth": maxDepth,
-         "maxBins": maxBins, "minDataInLeaf": minDataInLeaf, "minSumHessian": minSumHessian, "lambdaL2": lambdaL2,
+         "maxBins": maxBins, "minDataInBin": minDataInBin, "minDataInLeaf": minDataInLeaf, "minSumHessian": minSumHessian, "lambdaL2": lambdaL2,
          "minGainToSplit": minGainToSplit, "featureFraction": featureFraction, "baggingFraction": baggingFraction,
          "earlyStoppingRounds": earlyStoppingRounds, "bundle": bundle]
     }

@@ -37,7 +37,7 @@ struct BinnedDataset {
     /// Bins float32 rows `[rows, features]` (row-major). Bounds come from up to `sampleRows` rows chosen with
     /// `seed`; bundling considers features that are at their default bin in at least `1 - maxSparseFraction`
     /// of the rows.
-    init(features x: UnsafeBufferPointer<Float>, rows: Int, featureCount f: Int, maxBins: Int, bundle: Bool,
+    init(features x: UnsafeBufferPointer<Float>, rows: Int, featureCount f: Int, maxBins: Int, minDataInBin: Int = 1, bundle: Bool,
          seed: UInt64, threads: Int, sampleRows: Int = 200_000, maxSparseFraction: Double = 0.25) {
         self.rows = rows
         // 1. Bounds from a seeded sample of rows.
@@ -66,7 +66,7 @@ struct BinnedDataset {
                 parallelFor(f, threads: threads) { j in
                     columns.value[j].sort()
                     out.value[j] = FeatureBins(sortedNonZero: columns.value[j], zeros: zeros[j], missing: missing[j],
-                                               maxBins: maxBins)
+                                               maxBins: maxBins, minDataInBin: minDataInBin)
                 }
             }
         }

@@ -36,36 +36,41 @@ enum BoostingObjective: Sendable, Hashable {
         }
     }
 
-    /// Gradients and hessians of the loss at `scores` (`[rows * scoresPerRow]`), weighted: per score column,
-    /// `[rows][2]` (gradient, hessian) pairs.
-    func gradients(scores: [Double], targets y: [Double], weights w: [Double]?, into pairs: inout [[Float]]) {
-        let n = y.count
+    /// Gradients and hessians of the loss at `scores` (`[rows * scoresPerRow]`) for the rows `range`, weighted,
+    /// written as (gradient, hessian) pairs: score column `c`, row `i` at `pairs[2 * (c * rows + i)]`.
+    func gradients(scores: UnsafePointer<Double>, targets y: UnsafePointer<Double>, weights w: UnsafePointer<Double>?,
+                   rows: Int, range: Range<Int>, into pairs: UnsafeMutablePointer<Float>) {
         switch self {
         case .binary:
-            for i in 0..<n {
+            for i in range {
                 let p = 1 / (1 + Foundation.exp(-scores[i]))
                 let wi = w?[i] ?? 1
-                pairs[0][2 * i] = Float((p - y[i]) * wi)
-                pairs[0][2 * i + 1] = Float(Swift.max(p * (1 - p), 1e-16) * wi)
+                pairs[2 * i] = Float((p - y[i]) * wi)
+                pairs[2 * i + 1] = Float(Swift.max(p * (1 - p), 1e-16) * wi)
             }
         case .multiclass(let k):
             // LightGBM's hessian factor k / (k - 1) (the softmax's redundant degree of freedom).
             let factor = Double(k) / Double(k - 1)
             var p = [Double](repeating: 0, count: k)
-            for i in 0..<n {
-                softmax(scores, row: i, k: k, into: &p)
+            for i in range {
+                var m = -Double.infinity
+                for c in 0..<k { m = Swift.max(m, scores[i * k + c]) }
+                var sum = 0.0
+                for c in 0..<k { p[c] = Foundation.exp(scores[i * k + c] - m); sum += p[c] }
                 let wi = w?[i] ?? 1
                 let label = Int(y[i])
                 for c in 0..<k {
-                    pairs[c][2 * i] = Float((p[c] - (c == label ? 1 : 0)) * wi)
-                    pairs[c][2 * i + 1] = Float(Swift.max(factor * p[c] * (1 - p[c]), 1e-16) * wi)
+                    let q = p[c] / sum
+                    let slot = 2 * (c * rows + i)
+                    pairs[slot] = Float((q - (c == label ? 1 : 0)) * wi)
+                    pairs[slot + 1] = Float(Swift.max(factor * q * (1 - q), 1e-16) * wi)
                 }
             }
         case .regressionL2:
-            for i in 0..<n {
+            for i in range {
                 let wi = w?[i] ?? 1
-                pairs[0][2 * i] = Float((scores[i] - y[i]) * wi)
-                pairs[0][2 * i + 1] = Float(wi)
+                pairs[2 * i] = Float((scores[i] - y[i]) * wi)
+                pairs[2 * i + 1] = Float(wi)
             }
         }
     }

@@ -18,15 +18,17 @@ struct FeatureBins: Sendable, Hashable {
 
     /// Bounds from a sample of the column: every distinct value its own bin when there are at most `maxBins` of
     /// them, otherwise bins of about equal count, a value never split across bins.
-    init(sample: [Float], maxBins: Int) {
+    init(sample: [Float], maxBins: Int, minDataInBin: Int = 1) {
         let nonZero = sample.filter { !$0.isNaN && $0 != 0 }.sorted()
         let zeros = sample.filter { $0 == 0 }.count
-        self.init(sortedNonZero: nonZero, zeros: zeros, missing: sample.count - nonZero.count - zeros, maxBins: maxBins)
+        self.init(sortedNonZero: nonZero, zeros: zeros, missing: sample.count - nonZero.count - zeros, maxBins: maxBins,
+                  minDataInBin: minDataInBin)
     }
 
     /// Bounds from a sample given as its non-zero finite values (ascending), its count of zeros and of NaN (as
-    /// LightGBM samples sparse columns: only the non-zero values are sorted).
-    init(sortedNonZero: [Float], zeros: Int, missing: Int, maxBins: Int) {
+    /// LightGBM samples sparse columns: only the non-zero values are sorted). A bin holds at least
+    /// `minDataInBin` sampled values (LightGBM's `min_data_in_bin`), except where one value alone is rarer.
+    init(sortedNonZero: [Float], zeros: Int, missing: Int, maxBins: Int, minDataInBin: Int = 1) {
         hasMissing = missing > 0
         let valueBins = Swift.max(1, maxBins - (hasMissing ? 1 : 0))
         // Distinct values with their counts, zero inserted in its place.
@@ -48,14 +50,23 @@ struct FeatureBins: Sendable, Hashable {
             return m < b && m >= a ? m : a
         }
         if values.count <= valueBins {
-            for i in 0..<Swift.max(0, values.count - 1) { bounds.append(boundary(values[i], values[i + 1])) }
+            var inBin = 0
+            for i in 0..<Swift.max(0, values.count - 1) {
+                inBin += counts[i]
+                if inBin >= minDataInBin {
+                    bounds.append(boundary(values[i], values[i + 1]))
+                    inBin = 0
+                }
+            }
+            // A last bin below the minimum joins the one before it.
+            if counts.last.map({ $0 + inBin < minDataInBin }) == true, !bounds.isEmpty { bounds.removeLast() }
         } else {
             var remaining = total, binsLeft = valueBins, inBin = 0
             for i in 0..<(values.count - 1) {
                 inBin += counts[i]
                 let target = Double(remaining) / Double(binsLeft)
                 // Close the bin when it reached its share, or when the next value alone would overfill it.
-                if Double(inBin) >= target || Double(inBin + counts[i + 1]) > 1.5 * target && inBin > 0 {
+                if Double(inBin) >= target || Double(inBin + counts[i + 1]) > 1.5 * target && inBin >= minDataInBin {
                     bounds.append(boundary(values[i], values[i + 1]))
                     remaining -= inBin
                     binsLeft -= 1

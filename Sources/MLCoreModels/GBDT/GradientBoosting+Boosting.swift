@@ -26,7 +26,7 @@ extension GradientBoosting {
 
         let binningStart = monotonicSeconds()
         let data = x.withUnsafeBufferPointer {
-            BinnedDataset(features: $0, rows: rows, featureCount: f, maxBins: p.maxBins, bundle: p.bundle, seed: seed,
+            BinnedDataset(features: $0, rows: rows, featureCount: f, maxBins: p.maxBins, minDataInBin: p.minDataInBin, bundle: p.bundle, seed: seed,
                           threads: threads)
         }
         let binningSeconds = monotonicSeconds() - binningStart
@@ -41,7 +41,8 @@ extension GradientBoosting {
         let grower = HistogramTreeGrower(data: data, settings: .init(
             numLeaves: p.numLeaves, maxDepth: p.maxDepth, minDataInLeaf: p.minDataInLeaf, minSumHessian: p.minSumHessian,
             lambdaL2: p.lambdaL2, minGainToSplit: p.minGainToSplit, learningRate: p.learningRate, threads: threads))
-        var gradients = [[Float]](repeating: [Float](repeating: 0, count: 2 * rows), count: k)
+        var gradients = [Float](repeating: 0, count: 2 * rows * k)
+        let chunks = partition(rows, parts: rows >= 50_000 ? threads : 1, granule: 4096)
         var rng = SplitMix64(seed: seed)
         var trees: [RegressionTree] = []
         var bestLoss = Double.infinity, bestRound = 0, stoppedEarly = false
@@ -50,7 +51,22 @@ extension GradientBoosting {
         var inBag = [Bool](repeating: true, count: rows)
 
         for round in 1...p.numTrees {
-            objective.gradients(scores: scores, targets: targets, weights: weights, into: &gradients)
+            scores.withUnsafeBufferPointer { sp in
+                targets.withUnsafeBufferPointer { yp in
+                    gradients.withUnsafeMutableBufferPointer { gp in
+                        let s = UncheckedSendable(sp.baseAddress!), y = UncheckedSendable(yp.baseAddress!)
+                        let g = UncheckedSendable(gp.baseAddress!)
+                        (weights ?? []).withUnsafeBufferPointer { wp in
+                            let w = UncheckedSendable(weights == nil ? nil : wp.baseAddress)
+                            // Each chunk writes its own rows.
+                            parallelFor(chunks.count, threads: chunks.count) { c in
+                                objective.gradients(scores: s.value, targets: y.value, weights: w.value, rows: rows,
+                                                    range: chunks[c], into: g.value)
+                            }
+                        }
+                    }
+                }
+            }
             // Bagging: a seeded subset of rows for this round (ascending).
             var bag = allRows
             if p.baggingFraction < 1 {
@@ -70,7 +86,10 @@ extension GradientBoosting {
                     allowed = [Bool](repeating: false, count: f)
                     for j in order[..<take] { allowed[j] = true }
                 }
-                let (tree, leafRows) = grower.grow(rows: bag, gradients: gradients[c], allowedFeatures: allowed)
+                let (tree, leafRows) = gradients.withUnsafeBufferPointer {
+                    grower.grow(rows: bag, gradients: UnsafeBufferPointer(rebasing: $0[(2 * rows * c)..<(2 * rows * (c + 1))]),
+                                allowedFeatures: allowed)
+                }
                 // Training scores: bagged rows from the leaves' row ranges, the others by walking the tree.
                 grower.rowIndex.withUnsafeBufferPointer { index in
                     for (leaf, range) in leafRows.enumerated() {

@@ -30,6 +30,8 @@ public struct GradientBoosting: Estimator {
         public var maxDepth = -1
         /// Bins per feature at most, the NaN bin included (2...255). LightGBM `max_bin`.
         public var maxBins = 255
+        /// Sampled rows a bin needs at least, except where one value alone is rarer. LightGBM `min_data_in_bin`.
+        public var minDataInBin = 3
         /// Rows a leaf needs at least (estimated from hessians, as LightGBM does). LightGBM `min_data_in_leaf`.
         public var minDataInLeaf = 20
         /// Sum of hessians a leaf needs at least. LightGBM `min_sum_hessian_in_leaf`.
@@ -50,7 +52,7 @@ public struct GradientBoosting: Estimator {
         public var bundle = true
 
         public init(numTrees: Int = 100, learningRate: Double = 0.1, numLeaves: Int = 31, maxDepth: Int = -1,
-                    maxBins: Int = 255, minDataInLeaf: Int = 20, minSumHessian: Double = 1e-3, lambdaL2: Double = 0,
+                    maxBins: Int = 255, minDataInBin: Int = 3, minDataInLeaf: Int = 20, minSumHessian: Double = 1e-3, lambdaL2: Double = 0,
                     minGainToSplit: Double = 0, featureFraction: Double = 1, baggingFraction: Double = 1,
                     earlyStoppingRounds: Int = 0, bundle: Bool = true) {
             self.numTrees = numTrees
@@ -58,6 +60,7 @@ public struct GradientBoosting: Estimator {
             self.numLeaves = numLeaves
             self.maxDepth = maxDepth
             self.maxBins = maxBins
+            self.minDataInBin = minDataInBin
             self.minDataInLeaf = minDataInLeaf
             self.minSumHessian = minSumHessian
             self.lambdaL2 = lambdaL2
@@ -75,6 +78,7 @@ public struct GradientBoosting: Estimator {
             guard learningRate > 0, learningRate.isFinite else { throw bad("learningRate", "must be > 0, got \(learningRate)") }
             guard numLeaves >= 2, numLeaves <= 131_072 else { throw bad("numLeaves", "must be in 2...131072, got \(numLeaves)") }
             guard maxBins >= 2, maxBins <= 255 else { throw bad("maxBins", "must be in 2...255, got \(maxBins)") }
+            guard minDataInBin >= 1 else { throw bad("minDataInBin", "must be >= 1, got \(minDataInBin)") }
             guard minDataInLeaf >= 1 else { throw bad("minDataInLeaf", "must be >= 1, got \(minDataInLeaf)") }
             guard minSumHessian >= 0, minSumHessian.isFinite else { throw bad("minSumHessian", "must be >= 0, got \(minSumHessian)") }
             guard lambdaL2 >= 0, lambdaL2.isFinite else { throw bad("lambdaL2", "must be >= 0, got \(lambdaL2)") }

@@ -77,7 +77,7 @@ final class HistogramTreeGrower {
     /// Grows a tree on `rows` (ascending row numbers; the bagged rows) with per-row (gradient, hessian) pairs.
     /// - Parameter allowedFeatures: the features this tree may split on (feature subsampling).
     /// - Returns: the tree and, per leaf, its range in ``rowIndex`` (to update the training scores).
-    func grow(rows: [Int32], gradients: [Float], allowedFeatures: [Bool])
+    func grow(rows: [Int32], gradients: UnsafeBufferPointer<Float>, allowedFeatures: [Bool])
         -> (tree: RegressionTree, leafRows: [Range<Int>]) {
         let n = rows.count
         for i in 0..<n { rowIndex[i] = rows[i] }
@@ -163,7 +163,7 @@ final class HistogramTreeGrower {
 
     private func histogram(_ slot: Int) -> UnsafeMutablePointer<Double> { storage + slot * histogramSize }
 
-    private func buildHistogram(slot: Int, start: Int, count: Int, allRows: Bool, gradients: [Float]) {
+    private func buildHistogram(slot: Int, start: Int, count: Int, allRows: Bool, gradients gp: UnsafeBufferPointer<Float>) {
         let size = histogramSize
         let threads = count >= 20_000 ? Swift.min(settings.threads, threadBuffers + 1) : 1
         let chunks = partition(count, parts: threads, granule: 1024)
@@ -178,7 +178,7 @@ final class HistogramTreeGrower {
         let groups = data.groups.count
         data.bins.withUnsafeBufferPointer { bp in
             rowIndex.withUnsafeBufferPointer { rp in
-                gradients.withUnsafeBufferPointer { gp in
+                do {
                     do {
                         data.histogramOffsets.withUnsafeBufferPointer { op in
                             let b = UncheckedSendable(bp.baseAddress!), r = UncheckedSendable(rp.baseAddress!)
@@ -218,46 +218,47 @@ final class HistogramTreeGrower {
         let lambda = settings.lambdaL2
         let parentGain = leaf.gradient * leaf.gradient / (leaf.hessian + lambda)
         let countPerHessian = leaf.hessian > 0 ? Double(leaf.count) / leaf.hessian : 0
-        let minData = Double(settings.minDataInLeaf), minHessian = settings.minSumHessian
-        do {
-            let hist = histogram(leaf.slot)
-            featureGradient.withUnsafeMutableBufferPointer { fg in
-                featureHessian.withUnsafeMutableBufferPointer { fh in
-                    for j in 0..<data.featureCount where allowed[j] {
-                        let fb = data.featureBins[j]
-                        let k = fb.binCount
-                        if fb.valueBinCount < 2 { continue }
-                        // This feature's histogram.
-                        let g = data.groupOf[j]
-                        let base = Int(data.histogramOffsets[g])
-                        if !data.groups[g].isBundle {
-                            for b in 0..<k { fg[b] = hist[2 * (base + b)]; fh[b] = hist[2 * (base + b) + 1] }
-                        } else {
-                            let d = fb.defaultBin, o = data.offsetInGroup[j]
-                            var sg = 0.0, sh = 0.0
-                            for b in 0..<k where b != d {
-                                let v = base + o + (b < d ? b : b - 1)
-                                fg[b] = hist[2 * v]; fh[b] = hist[2 * v + 1]
-                                sg += fg[b]; sh += fh[b]
-                            }
-                            fg[d] = leaf.gradient - sg
-                            fh[d] = leaf.hessian - sh
+        // Leaf sizes are estimated from hessians (LightGBM's rule: rows = round(hessian * rows / leaf hessian)),
+        // so "at least minDataInLeaf rows" is a bound on the hessian: estimate >= m - 0.5.
+        let minHessianForRows = countPerHessian > 0 ? (Double(settings.minDataInLeaf) - 0.5) / countPerHessian : .infinity
+        let minHessian = Swift.max(settings.minSumHessian, minHessianForRows)
+        let hist = histogram(leaf.slot)
+        featureGradient.withUnsafeMutableBufferPointer { fg in
+            featureHessian.withUnsafeMutableBufferPointer { fh in
+                for j in 0..<data.featureCount where allowed[j] {
+                    let fb = data.featureBins[j]
+                    let k = fb.binCount
+                    if fb.valueBinCount < 2 { continue }
+                    // This feature's histogram.
+                    let g = data.groupOf[j]
+                    let base = Int(data.histogramOffsets[g])
+                    if !data.groups[g].isBundle {
+                        for b in 0..<k { fg[b] = hist[2 * (base + b)]; fh[b] = hist[2 * (base + b) + 1] }
+                    } else {
+                        let d = fb.defaultBin, o = data.offsetInGroup[j]
+                        var sg = 0.0, sh = 0.0
+                        for b in 0..<k where b != d {
+                            let v = base + o + (b < d ? b : b - 1)
+                            fg[b] = hist[2 * v]; fh[b] = hist[2 * v + 1]
+                            sg += fg[b]; sh += fh[b]
                         }
-                        let values = fb.valueBinCount
-                        let missingG = fb.hasMissing ? fg[values] : 0, missingH = fb.hasMissing ? fh[values] : 0
-                        let directions = fb.hasMissing && missingH > 0 ? [false, true] : [false]
-                        for missingLeft in directions {
-                            var gl = missingLeft ? missingG : 0, hl = missingLeft ? missingH : 0
-                            for t in 0..<(values - 1) {
-                                gl += fg[t]; hl += fh[t]
-                                let gr = leaf.gradient - gl, hr = leaf.hessian - hl
-                                if hl < minHessian || hr < minHessian { continue }
-                                if (hl * countPerHessian).rounded() < minData || (hr * countPerHessian).rounded() < minData { continue }
-                                let gain = gl * gl / (hl + lambda) + gr * gr / (hr + lambda) - parentGain
-                                if gain > best.gain {
-                                    best = Split(gain: gain, feature: j, thresholdBin: t, missingLeft: missingLeft,
-                                                 leftGradient: gl, leftHessian: hl)
-                                }
+                        fg[d] = leaf.gradient - sg
+                        fh[d] = leaf.hessian - sh
+                    }
+                    let values = fb.valueBinCount
+                    let missingG = fb.hasMissing ? fg[values] : 0, missingH = fb.hasMissing ? fh[values] : 0
+                    let directions = fb.hasMissing && missingH > 0 ? 2 : 1
+                    for direction in 0..<directions {
+                        let missingLeft = direction == 1
+                        var gl = missingLeft ? missingG : 0, hl = missingLeft ? missingH : 0
+                        for t in 0..<(values - 1) {
+                            gl += fg[t]; hl += fh[t]
+                            let gr = leaf.gradient - gl, hr = leaf.hessian - hl
+                            if hl < minHessian || hr < minHessian { continue }
+                            let gain = gl * gl / (hl + lambda) + gr * gr / (hr + lambda) - parentGain
+                            if gain > best.gain {
+                                best = Split(gain: gain, feature: j, thresholdBin: t, missingLeft: missingLeft,
+                                             leftGradient: gl, leftHessian: hl)
                             }
                         }
                     }
