@@ -59,18 +59,7 @@ extension TreeEnsemble {
             let base = x.baseAddress!
             for root in roots {
                 for r in rows {
-                    let leaf = Int(walk(Int(root), base + r * stride, np))
-                    let start = Int(leafStart[leaf]), count = Int(leafCount[leaf])
-                    for k in start..<start + count {
-                        let slot = r * targetCount + Int(weightTargets[k])
-                        let w = weights[k]
-                        switch aggregation {
-                        case .sum, .average: values[slot] += w
-                        case .min: values[slot] = hasScore[slot] ? Swift.min(values[slot], w) : w
-                        case .max: values[slot] = hasScore[slot] ? Swift.max(values[slot], w) : w
-                        }
-                        hasScore[slot] = true
-                    }
+                    addLeaf(Int(walk(Int(root), base + r * stride, np)), row: r, aggregation, values, hasScore)
                 }
             }
         }
