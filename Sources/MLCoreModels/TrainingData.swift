@@ -52,6 +52,23 @@ struct TrainingData {
     }
 }
 
+extension TrainingData {
+    /// The training set and, when given, the validation set, checked together: validation labels must be
+    /// training classes and the feature counts must agree.
+    static func checked(features: Tensor, labels: Tensor, validation: ValidationSet?,
+                        allowNonFinite: Bool = false) throws -> (train: TrainingData, validation: TrainingData?) {
+        let data = try TrainingData(features: features, labels: labels, allowNonFinite: allowNonFinite)
+        let valid = try validation.map {
+            try TrainingData(features: $0.features, labels: $0.labels, classes: data.classes, what: "validation",
+                             allowNonFinite: allowNonFinite)
+        }
+        if let valid, valid.featureCount != data.featureCount {
+            throw ModelError.featureCountMismatch(expected: data.featureCount, actual: valid.featureCount)
+        }
+        return (data, valid)
+    }
+}
+
 /// `x` as float32 or float64 (as given; integers become float64), after checking every value is finite.
 func floatingFeatures(_ x: Tensor, what: String) throws -> Tensor {
     let columns = x.rank == 2 ? max(x.shape[1], 1) : 1

@@ -108,18 +108,11 @@ public struct GradientBoosting: Estimator {
     public func fit(features: Tensor, labels: Tensor, weights: Tensor?, validation: ValidationSet? = nil,
                     progress: (@Sendable (TrainingProgress) -> Void)? = nil) throws -> GradientBoostingModel {
         try parameters.validate()
-        let data = try TrainingData(features: features, labels: labels, allowNonFinite: true)
+        let (data, checkedValidation) = try TrainingData.checked(features: features, labels: labels, validation: validation,
+                                                                  allowNonFinite: true)
         let k = data.classes.count
         let objective: BoostingObjective = k == 2 ? .binary : .multiclass(k)
-        var valid: (x: [Float], y: [Double])?
-        if let validation {
-            let v = try TrainingData(features: validation.features, labels: validation.labels, classes: data.classes,
-                                     what: "validation", allowNonFinite: true)
-            guard v.featureCount == data.featureCount else {
-                throw ModelError.featureCountMismatch(expected: data.featureCount, actual: v.featureCount)
-            }
-            valid = (try floatRows(v.features), v.y.map(Double.init))
-        }
+        let valid = try checkedValidation.map { (x: try floatRows($0.features), y: $0.y.map(Double.init)) }
         return try boost(features: data.features, rows: data.rows, featureCount: data.featureCount,
                          targets: data.y.map(Double.init), weights: weights, objective: objective, classes: data.classes,
                          validation: valid, progress: progress)

@@ -1,6 +1,6 @@
 import Foundation
 
-extension GradientBoostingModel {
+extension GradientBoostingModel: ONNXExportable {
     /// The model as an ONNX graph on input `X` (float `[N, F]`): one `TreeEnsembleClassifier` (ai.onnx.ml opset 1)
     /// with outputs `label` (int64 `[N]`) and `probabilities` (float `[N, classes]`, no ZipMap), or one
     /// `TreeEnsembleRegressor` with output `variable` (float `[N, 1]`).
@@ -49,19 +49,7 @@ extension GradientBoostingModel {
         ]
         writer.nodes = [.init(opType: "TreeEnsembleClassifier", domain: "ai.onnx.ml", name: "tree_ensemble",
                               inputs: ["X"], outputs: ["label", "probabilities"], attributes: nodeAttributes)]
-        writer.inputs = [input]
-        writer.outputs = [
-            .init(name: "label", elementType: 7, shape: [.param("N")]),
-            .init(name: "probabilities", elementType: 1, shape: [.param("N"), .value(Int64(classes.count))]),
-        ]
+        writer.setClassifierInterface(featureCount: featureCount, classes: classes.count)
         return writer.serialized()
-    }
-
-    public func save(to url: URL) throws {
-        do {
-            try Data(onnxBytes()).write(to: url, options: .atomic)
-        } catch {
-            throw ModelError.exportFailed("cannot write \(url.path): \(error.localizedDescription)")
-        }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-extension LogisticRegressionModel {
+extension LogisticRegressionModel: ONNXExportable {
     /// The model as an ONNX graph: one `LinearClassifier` (ai.onnx.ml opset 1) on input `X` (float `[N, F]`)
     /// with outputs `label` (int64 `[N]`) and `probabilities` (float `[N, classes]`, no ZipMap).
     ///
@@ -22,19 +22,7 @@ extension LogisticRegressionModel {
                 ("multi_class", .int(0)),
                 ("post_transform", .string(targets == 1 ? "LOGISTIC" : "SOFTMAX")),
             ])]
-        writer.inputs = [.init(name: "X", elementType: 1, shape: [.param("N"), .value(Int64(featureCount))])]
-        writer.outputs = [
-            .init(name: "label", elementType: 7, shape: [.param("N")]),
-            .init(name: "probabilities", elementType: 1, shape: [.param("N"), .value(Int64(classes.count))]),
-        ]
+        writer.setClassifierInterface(featureCount: featureCount, classes: classes.count)
         return writer.serialized()
-    }
-
-    public func save(to url: URL) throws {
-        do {
-            try Data(onnxBytes()).write(to: url, options: .atomic)
-        } catch {
-            throw ModelError.exportFailed("cannot write \(url.path): \(error.localizedDescription)")
-        }
     }
 }

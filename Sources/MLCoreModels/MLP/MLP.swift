@@ -161,13 +161,7 @@ public struct MLP: Estimator {
     public func fit(features: Tensor, labels: Tensor, validation: ValidationSet?,
                     progress: (@Sendable (TrainingProgress) -> Void)?) throws -> MLPModel {
         try parameters.validate()
-        let data = try TrainingData(features: features, labels: labels)
-        let valid = try validation.map {
-            try TrainingData(features: $0.features, labels: $0.labels, classes: data.classes, what: "validation")
-        }
-        if let valid, valid.featureCount != data.featureCount {
-            throw ModelError.featureCountMismatch(expected: data.featureCount, actual: valid.featureCount)
-        }
+        let (data, valid) = try TrainingData.checked(features: features, labels: labels, validation: validation)
         let p = parameters
         let n = data.rows, f = data.featureCount
         let outputs = data.classes.count == 2 ? 1 : data.classes.count

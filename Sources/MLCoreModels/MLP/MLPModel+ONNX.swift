@@ -1,6 +1,6 @@
 import Foundation
 
-extension MLPModel {
+extension MLPModel: ONNXExportable {
     /// The model as an ONNX graph (opset 17, standard operators only) on input `X` (float `[N, F]`) with outputs
     /// `label` (int64 `[N]`) and `probabilities` (float `[N, classes]`), the names and order of
     /// ``LogisticRegressionModel``'s export:
@@ -53,21 +53,7 @@ extension MLPModel {
                   attributes: [("axis", .int(0))]),
         ]
         writer.nodes = nodes
-        writer.inputs = [.init(name: "X", elementType: 1, shape: [.param("N"), .value(Int64(featureCount))])]
-        writer.outputs = [
-            .init(name: "label", elementType: 7, shape: [.param("N")]),
-            .init(name: "probabilities", elementType: 1, shape: [.param("N"), .value(Int64(classes.count))]),
-        ]
+        writer.setClassifierInterface(featureCount: featureCount, classes: classes.count)
         return writer.serialized()
-    }
-
-    /// Writes ``onnxBytes()`` to `url` (atomically).
-    /// - Throws: ``ModelError/exportFailed(_:)`` when the file cannot be written.
-    public func save(to url: URL) throws {
-        do {
-            try Data(onnxBytes()).write(to: url, options: .atomic)
-        } catch {
-            throw ModelError.exportFailed("cannot write \(url.path): \(error.localizedDescription)")
-        }
     }
 }
