@@ -163,6 +163,25 @@ import Testing
         #expect(diff < 1e-4, "max |diff| \(diff)")
     }
 
+    /// Large leaves are histogrammed and partitioned on several threads; the model is the same up to the order
+    /// in which per-thread histograms are summed.
+    @Test func twoThreadsGiveTheSameModel() throws {
+        var g = SplitMix64(seed: 21)
+        let rows = 120_000
+        var x = [Float](), y = [Float]()
+        for _ in 0..<rows {
+            let a = Float(g.below(10_000)) / 1000, b = Float(g.below(10_000)) / 1000
+            x += [a, b]
+            y.append(a * b + Float(g.below(100)) / 10 > 30 ? 1 : 0)
+        }
+        let xt = try Tensor(shape: [rows, 2], scalars: x), yt = try Tensor(shape: [rows], scalars: y)
+        let p = GradientBoosting.Parameters(numTrees: 5, numLeaves: 15)
+        let one = try GradientBoosting(parameters: p, threads: 1).fit(features: xt, labels: yt)
+        let two = try GradientBoosting(parameters: p, threads: 2).fit(features: xt, labels: yt)
+        #expect(one.trees.map(\.branches.count) == two.trees.map(\.branches.count))
+        #expect(maxAbsDiff(try one.probabilities(xt), try two.probabilities(xt)) < 1e-6)
+    }
+
     @Test func earlyStoppingKeepsTheBestRound() throws {
         let train = try BreastCancer.load("train"), test = try BreastCancer.load("test")
         let log = ProgressLog()

@@ -92,9 +92,13 @@ extension GradientBoosting {
                 }
                 // Training scores: bagged rows from the leaves' row ranges, the others by walking the tree.
                 grower.rowIndex.withUnsafeBufferPointer { index in
-                    for (leaf, range) in leafRows.enumerated() {
-                        let v = tree.leafValues[leaf]
-                        for i in range { scores[Int(index[i]) * k + c] += v }
+                    scores.withUnsafeMutableBufferPointer { sp in
+                        let out = UncheckedSendable(sp.baseAddress!), rowsOf = UncheckedSendable(index.baseAddress!)
+                        // Leaves hold disjoint rows: each writes its own scores.
+                        parallelFor(leafRows.count, threads: bag.count >= 100_000 ? threads : 1) { leaf in
+                            let v = tree.leafValues[leaf]
+                            for i in leafRows[leaf] { out.value[Int(rowsOf.value[i]) * k + c] += v }
+                        }
                     }
                 }
                 if bag.count < rows {

@@ -98,14 +98,7 @@ final class HistogramTreeGrower {
             let leaf = leaves[pick], s = leaf.best
             let fb = data.featureBins[s.feature]
             let table = data.leftTable(feature: s.feature, threshold: s.thresholdBin, missingLeft: s.missingLeft)
-            let leftCount = rowIndex.withUnsafeMutableBufferPointer { rp in
-                scratch.withUnsafeMutableBufferPointer { sp in
-                    data.columnBins.withUnsafeBufferPointer { cp in
-                        Int(mlc_gbdt_partition(cp.baseAddress! + data.groupOf[s.feature] * data.rows, table,
-                                               rp.baseAddress! + leaf.start, Int64(leaf.count), sp.baseAddress!))
-                    }
-                }
-            }
+            let leftCount = partitionRows(start: leaf.start, count: leaf.count, group: data.groupOf[s.feature], table: table)
             // The branch replaces the leaf in its parent.
             let branch = tree.branches.count
             tree.branches.append(.init(feature: s.feature, thresholdBin: s.thresholdBin,
@@ -154,6 +147,51 @@ final class HistogramTreeGrower {
             }
         }
         return (tree, leafRows)
+    }
+
+    /// Stable partition of `rowIndex[start ..< start + count]` by a split's left table; returns the left count.
+    /// Large leaves are cut into one chunk per thread, each partitioned in place, then the chunks' left parts
+    /// and right parts are gathered in order (the same result as one pass).
+    private func partitionRows(start: Int, count: Int, group: Int, table: [UInt8]) -> Int {
+        let chunks = partition(count, parts: count >= 100_000 ? settings.threads : 1, granule: 4096)
+        return rowIndex.withUnsafeMutableBufferPointer { rp in
+            scratch.withUnsafeMutableBufferPointer { sp in
+                data.columnBins.withUnsafeBufferPointer { cp in
+                    table.withUnsafeBufferPointer { tp in
+                        let rows = rp.baseAddress! + start, temp = sp.baseAddress!
+                        let column = cp.baseAddress! + group * data.rows
+                        if chunks.count <= 1 {
+                            return Int(mlc_gbdt_partition(column, tp.baseAddress!, rows, Int64(count), temp))
+                        }
+                        var lefts = [Int](repeating: 0, count: chunks.count)
+                        lefts.withUnsafeMutableBufferPointer { lp in
+                            let r = UncheckedSendable(rows), t = UncheckedSendable(temp), c = UncheckedSendable(column)
+                            let g = UncheckedSendable(tp.baseAddress!), l = UncheckedSendable(lp.baseAddress!)
+                            // Each chunk works on its own rows and its own part of the scratch buffer.
+                            parallelFor(chunks.count, threads: chunks.count) { i in
+                                let range = chunks[i]
+                                l.value[i] = Int(mlc_gbdt_partition(c.value, g.value, r.value + range.lowerBound,
+                                                                    Int64(range.count), t.value + range.lowerBound))
+                            }
+                        }
+                        // Gather: every chunk's left rows, then every chunk's right rows.
+                        temp.update(from: rows, count: count)
+                        var left = 0
+                        for (i, range) in chunks.enumerated() {
+                            (rows + left).update(from: temp + range.lowerBound, count: lefts[i])
+                            left += lefts[i]
+                        }
+                        var right = left
+                        for (i, range) in chunks.enumerated() {
+                            let n = range.count - lefts[i]
+                            (rows + right).update(from: temp + range.lowerBound + lefts[i], count: n)
+                            right += n
+                        }
+                        return left
+                    }
+                }
+            }
+        }
     }
 
     private func splittable(_ l: Leaf) -> Bool {
