@@ -38,7 +38,7 @@ void mlc_gbdt_histogram(const uint8_t *bins, int32_t groups, const int32_t *rows
             add_row(bins + (size_t)r * groups, groups, offsets, gradients[2 * r], gradients[2 * r + 1], hist);
         return;
     }
-    const int64_t ahead = 16;
+    const int64_t ahead = 40;
     for (int64_t i = 0; i < count; i++) {
         if (i + ahead < count) {
             int32_t next = rows[i + ahead];
