@@ -44,9 +44,10 @@ final class HistogramTreeGrower {
 
     let data: BinnedDataset
     let settings: Settings
-    /// `slots` histograms of `histogramSize` doubles (sum of gradients, sum of hessians per bin), then one
+    /// Up to `slots` histograms of `histogramSize` doubles (sum of gradients, sum of hessians per bin), each
+    /// allocated when first used (a tree holds at most one per leaf that may still split), then one
     /// buffer per extra thread.
-    private let storage: UnsafeMutablePointer<Double>
+    private var storage: [UnsafeMutablePointer<Double>?]
     private let threadStorage: UnsafeMutablePointer<Double>
     private let slots: Int
     private let threadBuffers: Int
@@ -63,14 +64,14 @@ final class HistogramTreeGrower {
         histogramSize = data.totalBins * 2
         slots = Swift.max(2, settings.numLeaves)
         threadBuffers = Swift.max(0, settings.threads - 1)
-        storage = .allocate(capacity: slots * histogramSize)
+        storage = Array(repeating: nil, count: slots)
         threadStorage = .allocate(capacity: Swift.max(1, threadBuffers * histogramSize))
         scratch = [Int32](repeating: 0, count: data.rows)
         rowIndex = [Int32](repeating: 0, count: data.rows)
     }
 
     deinit {
-        storage.deallocate()
+        for p in storage { p?.deallocate() }
         threadStorage.deallocate()
     }
 
@@ -199,7 +200,12 @@ final class HistogramTreeGrower {
             && (settings.maxDepth <= 0 || l.depth < settings.maxDepth)
     }
 
-    private func histogram(_ slot: Int) -> UnsafeMutablePointer<Double> { storage + slot * histogramSize }
+    private func histogram(_ slot: Int) -> UnsafeMutablePointer<Double> {
+        if let p = storage[slot] { return p }
+        let p = UnsafeMutablePointer<Double>.allocate(capacity: histogramSize)
+        storage[slot] = p
+        return p
+    }
 
     private func buildHistogram(slot: Int, start: Int, count: Int, allRows: Bool, gradients gp: UnsafeBufferPointer<Float>) {
         let size = histogramSize
