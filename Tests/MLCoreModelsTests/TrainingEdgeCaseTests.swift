@@ -166,6 +166,18 @@ import Testing
             }
         }
         let model = try Self.fit(kind, data.x, data.y)
+        if kind == .mlp {
+            // The MLP runs in float32 (documented): a finite float64 beyond float32's range is refused too.
+            let wide = try Tensor(shape: [2, 2], scalars: [0, 1, 1e300, 0] as [Double])
+            #expect(throws: ModelError.nonFinite(what: "features (as float32)", row: 1, column: 0)) {
+                try model.predictProbabilities(wide)
+            }
+            let wideTraining = try Self.withValue(-1e300, at: 13 * 2 + 1, rows: 40, columns: 2, dtype: .float64, base: base)
+            let raw = MLP(parameters: .init(hiddenLayers: [8], maxEpochs: 2, standardize: false), threads: 1)
+            #expect(throws: ModelError.nonFinite(what: "training features (as float32)", row: 13, column: 1)) {
+                try raw.fit(features: wideTraining, labels: data.y)
+            }
+        }
         for (v, dtype) in Self.nonFinite {
             let x = try Self.withValue(v, at: 2 * 2 + 0, rows: 3, columns: 2, dtype: dtype, base: Array(base[0..<6]))
             #expect(throws: ModelError.nonFinite(what: "features", row: 2, column: 0), "\(kind) \(v) \(dtype)") {
@@ -208,19 +220,23 @@ import Testing
 
     @Test(arguments: Kind.allCases)
     func hugeFiniteFeaturesGiveAnErrorOrFiniteProbabilities(_ kind: Kind) throws {
-        // Values near Float.greatestFiniteMagnitude overflow any sum of squares: the estimator must refuse the data
-        // or still produce a model whose probabilities are finite, not a NaN model.
-        var values = try Self.separable { Float($0 % 3) }.x.scalars(as: Float.self)
-        for r in 0..<40 { values[r * 2 + 1] = r % 2 == 0 ? 3e38 : -3e38 }
-        let x = try Self.floats(40, 2, values)
+        // Values near the largest finite float32 (and float64) overflow float32 sums and float64 sums of squares: the
+        // estimator must refuse the data or still produce a model whose probabilities are finite, not a NaN model.
+        let base = try Self.separable { Float($0 % 3) }.x.scalars(as: Float.self).map(Double.init)
         let y = try Self.separable { _ in 0 }.y
-        let model: any Classifier
-        do {
-            model = try Self.fit(kind, x, y)
-        } catch is ModelError {
-            return
+        for huge in [3e38, 1e300] {
+            var values = base
+            for r in 0..<40 { values[r * 2 + 1] = r % 2 == 0 ? huge : -huge }
+            let x = huge > Double(Float.greatestFiniteMagnitude) ? try Tensor(shape: [40, 2], scalars: values)
+                                                                 : try Self.floats(40, 2, values.map { Float($0) })
+            let model: any Classifier
+            do {
+                model = try Self.fit(kind, x, y)
+            } catch is ModelError {
+                continue
+            }
+            try Self.expectProbabilityTable(model.predictProbabilities(x), rows: 40, classes: 2, "\(kind) \(huge)")
         }
-        try Self.expectProbabilityTable(model.predictProbabilities(x), rows: 40, classes: 2, "\(kind)")
     }
 
     @Test(arguments: Kind.allCases)
