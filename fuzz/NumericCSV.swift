@@ -15,8 +15,9 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let newline = bytes.firstIndex(of: 0x0A), let comma = bytes[..<newline].firstIndex(of: 0x2C) {
         options.categoricalColumns = [String(decoding: bytes[..<comma], as: UTF8.self)]
     }
-    if let table = try? CSVTable(bytes: bytes, file: "fuzz.csv", options: options),
-       table.rowCount > 0 {  // Found by this target, open: numeric(_:) of a categorical column with no rows traps.
+    // Tables with no rows included: numeric(_:) of an empty categorical column trapped (found by this target, fixed;
+    // CSVTableTests.emptyTableWithACategoricalColumn).
+    if let table = try? CSVTable(bytes: bytes, file: "fuzz.csv", options: options) {
         _ = try? table.tensor(columns: table.columnNames)
     }
     return 0

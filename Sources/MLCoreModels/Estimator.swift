@@ -30,7 +30,8 @@ public protocol Estimator: Sendable {
     ///     parameters ask for it, early stopping. Never used for the gradient.
     ///   - progress: called once per iteration on the calling thread.
     /// - Throws: ``ModelError`` for empty data, one class only, a label that is not a class number,
-    ///   non-finite values, or mismatched shapes.
+    ///   non-finite feature values (unless the estimator documents them, as ``GradientBoosting`` does: NaN is a
+    ///   missing value, infinities are values), or mismatched shapes.
     func fit(features: Tensor, labels: Tensor, validation: ValidationSet?,
              progress: (@Sendable (TrainingProgress) -> Void)?) throws -> Model
 }
@@ -111,7 +112,7 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case emptyData(String)
     /// Every training label is the same class.
     case oneClass(Int)
-    /// A label that is not a class number (negative, fractional, NaN).
+    /// A label that is not a class number (negative, fractional, above `Int32.max`, NaN or infinite).
     case invalidLabel(row: Int, value: Double)
     /// A validation label that is not one of the training classes.
     case unknownClass(what: String, row: Int, value: Int)

@@ -27,7 +27,8 @@ struct TrainingData {
             throw ModelError.invalidShape("\(what) labels must be [\(rows)], got \(labels.shape)")
         }
         self.features = allowNonFinite ? features : try floatingFeatures(features, what: "\(what) features")
-        let raw = try doubles(labels, what: "\(what) labels", columns: 1)
+        // NaN and infinities are not class numbers: refused below as invalid labels, like -1 or 0.5.
+        let raw = try doubles(labels, what: "\(what) labels", columns: 1, finite: false)
         var ints = [Int](repeating: 0, count: rows)
         for (r, v) in raw.enumerated() {
             guard v >= 0, v <= Double(Int32.max), v.rounded() == v else { throw ModelError.invalidLabel(row: r, value: v) }
@@ -130,8 +131,9 @@ func designMatrix(_ x: Tensor, mean: [Double], scale: [Double]) throws -> Tensor
     return out
 }
 
-/// A numeric tensor's elements as float64, refusing NaN and infinity (named by row and column).
-func doubles(_ t: Tensor, what: String, columns: Int) throws -> [Double] {
+/// A numeric tensor's elements as float64, refusing NaN and infinity (named by row and column) unless `finite` is
+/// false.
+func doubles(_ t: Tensor, what: String, columns: Int, finite: Bool = true) throws -> [Double] {
     let values: [Double]
     switch t.dtype {
     case .float32: values = try t.withUnsafeBufferPointer(as: Float.self) { $0.map(Double.init) }
@@ -140,7 +142,7 @@ func doubles(_ t: Tensor, what: String, columns: Int) throws -> [Double] {
     case .int32: values = try t.withUnsafeBufferPointer(as: Int32.self) { $0.map(Double.init) }
     default: throw ModelError.invalidShape("\(what) have element type \(t.dtype); expected float32, float64, int64 or int32")
     }
-    if let bad = values.firstIndex(where: { !$0.isFinite }) {
+    if finite, let bad = values.firstIndex(where: { !$0.isFinite }) {
         throw ModelError.nonFinite(what: what, row: bad / max(columns, 1), column: bad % max(columns, 1))
     }
     return values

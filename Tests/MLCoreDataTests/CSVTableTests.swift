@@ -48,5 +48,33 @@ import Testing
         #expect(throws: CSVError(file: "t.csv", line: 3, column: 3, reason: "row has 3 cells, the header has 2")) {
             try CSVTable(bytes: Array("a,b\n1,2\n1,2,3\n".utf8), file: "t.csv")
         }
+        // The first cell that is not a number is named by its line: "x" on line 3 of column 2.
+        let mixed = try CSVTable(bytes: Array("a,b\n1,2\n3,x\n".utf8), file: "m.csv")
+        #expect(throws: CSVError(file: "m.csv", line: 3, column: 2, reason: "column 'b' is not numeric: 'x' is not a number")) {
+            try mixed.numeric("b")
+        }
+        // A forced categorical column of numbers is not "not a number": the error says why it is categorical.
+        #expect(throws: CSVError(file: "t.csv", line: 1, column: 1,
+                                 reason: "column 'code' is read as categories (CSVOptions.categoricalColumns names it), not as numbers")) {
+            try t.numeric("code")
+        }
+    }
+
+    /// A header without rows: the forced categorical column has no cells, so there is no first non-number to name
+    /// (this indexed an empty array and trapped). It throws on the header line; the numeric column is empty.
+    @Test(arguments: ["code,value\n", "code,value", "code,value\n\n\r\n"])
+    func emptyTableWithACategoricalColumn(_ text: String) throws {
+        let t = try CSVTable(bytes: Array(text.utf8), file: "empty.csv", options: CSVOptions(categoricalColumns: ["code"]))
+        #expect(t.rowCount == 0)
+        #expect(t.columns == [.categorical(codes: [], levels: []), .numeric([])])
+        #expect(throws: CSVError(file: "empty.csv", line: 1, column: 1,
+                                 reason: "column 'code' is read as categories (CSVOptions.categoricalColumns names it), not as numbers")) {
+            try t.numeric("code")
+        }
+        #expect(try t.numeric("value") == [])
+        #expect(try t.categorical("code").codes == [])
+        #expect(throws: CSVError.self) { try t.tensor(columns: ["value", "code"]) }
+        #expect(try t.tensor(columns: ["value"]).shape.dims == [0, 1])
+        _ = t.reportText
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import MLCoreONNX
 import MLCoreTensor
+import MLCoreTestSupport
 import Testing
 
 /// Hostile models, in one place: each must give its own clear ``ONNXError`` through ``InferenceSession``, the way
@@ -140,6 +141,52 @@ import Testing
                 return
             }
             #expect(what.contains("expand0"), "\(what)")
+        }
+    }
+
+    @Test func liveIntermediateTensorsAreLimitedPerRun() throws {
+        // y = relu(x) + exp(relu(x)) on x: float32[2, 4]. Every intermediate is 8 floats, 32 bytes. After "r" 32
+        // bytes are live, after "e" 64 ("r" is still needed), and "add" puts its 32-byte result on top: 96 at the
+        // peak, after which "r" and "e" are released.
+        let model = ONNXModel(
+            irVersion: 8, opsetImports: ["": 17], producerName: "test", producerVersion: "0",
+            graph: ONNXGraph(name: "g", nodes: [
+                ONNXNode(name: "r", opType: "Relu", domain: "", inputs: ["x"], outputs: ["r"], attributes: [:]),
+                ONNXNode(name: "e", opType: "Exp", domain: "", inputs: ["r"], outputs: ["e"], attributes: [:]),
+                ONNXNode(name: "add", opType: "Add", domain: "", inputs: ["r", "e"], outputs: ["y"], attributes: [:]),
+            ], initializers: [:],
+            inputs: [ONNXValueInfo(name: "x", type: .tensor(elementType: .float32, shape: [.symbolic("N"), .fixed(4)]))],
+            outputs: [ONNXValueInfo(name: "y", type: .tensor(elementType: .float32, shape: nil))], valueInfo: []))
+        let values: [Float] = [-1, 0, 0.5, 2, 3, -4, 1, -0.25]
+        let x = try Tensor(shape: [2, 4], scalars: values)
+        #expect(SessionOptions().maxLiveBytes == 16 << 30)
+
+        let fits = try InferenceSession(model: model, options: .init(threads: 1, maxLiveBytes: 96))
+        let y = try #require(try fits.run(["x": x])["y"]?.tensor)
+        let want = values.map { v -> Float in let r = max(v, 0); return r + Foundation.exp(r) }
+        #expect(maxAbsDiff(try y.scalars(as: Float.self), want) <= 1e-6)
+
+        for (limit, node, peak) in [(95, "add", 96), (63, "e", 64), (31, "r", 32)] {
+            let session = try InferenceSession(model: model, options: .init(threads: 1, maxLiveBytes: limit))
+            do {
+                _ = try session.run(["x": x])
+                Issue.record("limit \(limit): the run must throw")
+            } catch let error as ONNXError {
+                guard case .limitExceeded(let what, let value, limit) = error else {
+                    Issue.record("limit \(limit): expected limitExceeded, got \(error)")
+                    continue
+                }
+                #expect(value == peak && what.contains("node '\(node)'") && what.contains("[2, 4]"), "limit \(limit): \(error)")
+            }
+            // One row (a peak of 48 bytes) fits in the larger budgets: the limit is on bytes, not on the graph.
+            if limit >= 48 {
+                let row = try Tensor(shape: [1, 4], scalars: Array(values[0..<4]))
+                #expect(try session.run(["x": row])["y"]?.tensor?.count == 4, "limit \(limit)")
+            }
+        }
+        // Concurrent runs each have their own budget: 16 threads at 96 bytes each all pass.
+        DispatchQueue.concurrentPerform(iterations: 16) { _ in
+            #expect((try? fits.run(["x": x])["y"]?.tensor?.count) == 8)
         }
     }
 

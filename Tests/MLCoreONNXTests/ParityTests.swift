@@ -133,19 +133,45 @@ import Testing
         }
     }
 
-    /// Passes when each value is within `absolute`, or within `relative` of the expected magnitude.
-    static func compare(_ got: [Double], _ want: [Double], absolute: Double, relative: Double, _ label: String) {
-        guard got.count == want.count else {
-            Issue.record("\(label): \(got.count) values, expected \(want.count)")
-            return
+    /// Passes when each value is within `absolute`, or within `relative` of the expected magnitude; see ``mismatch``.
+    static func compare(_ got: [Double], _ want: [Double], absolute: Double, relative: Double, _ label: String,
+                        sourceLocation: SourceLocation = #_sourceLocation) {
+        if let problem = mismatch(got, want, absolute: absolute, relative: relative) {
+            Issue.record("\(label): \(problem)", sourceLocation: sourceLocation)
         }
-        var worst = 0.0, worstIndex = -1
+    }
+
+    /// Why `got` does not match `want`, or nil when it does: the lengths differ, or a value is off by more than both
+    /// `absolute` and `relative` times the expected magnitude (the worst such value is named). NaN matches only NaN
+    /// (NaN against a number, or a number against NaN, is a mismatch) and an infinity only the same infinity.
+    static func mismatch(_ got: [Double], _ want: [Double], absolute: Double, relative: Double) -> String? {
+        guard got.count == want.count else { return "\(got.count) values, expected \(want.count)" }
+        var worst = -1.0, worstIndex = -1
         for (i, (g, w)) in zip(got, want).enumerated() {
-            if g.isNaN && w.isNaN { continue }
+            if g.isNaN && w.isNaN || g == w { continue }
+            // One side NaN, or different infinities: the difference is NaN or infinite; rank it above any finite one.
             let d = abs(g - w)
-            let ok = d <= absolute || d <= relative * abs(w)
-            if !ok && d > worst { worst = d; worstIndex = i }
+            let ok = d.isFinite && (d <= absolute || d <= relative * abs(w))
+            if !ok && !(d <= worst) { worst = d.isNaN ? .infinity : d; worstIndex = i }
         }
-        #expect(worstIndex < 0, "\(label): value \(worstIndex) is \(worstIndex >= 0 ? got[worstIndex] : 0), expected \(worstIndex >= 0 ? want[worstIndex] : 0) (|diff| \(worst))")
+        guard worstIndex >= 0 else { return nil }
+        return "value \(worstIndex) is \(got[worstIndex]), expected \(want[worstIndex]) (|diff| \(abs(got[worstIndex] - want[worstIndex])))"
+    }
+
+    @Test func comparisonFailsWhenExactlyOneSideIsNaN() {
+        // Independent of any fixture: the cases are decided by the rule in the doc comment.
+        #expect(Self.mismatch([1, .nan, 3], [1, .nan, 3], absolute: 1e-5, relative: 1e-4) == nil)
+        #expect(Self.mismatch([1, .nan], [1, 2], absolute: 1e-5, relative: 1e-4) != nil)
+        #expect(Self.mismatch([1, 2], [1, .nan], absolute: 1e-5, relative: 1e-4) != nil)
+        #expect(Self.mismatch([.nan], [0], absolute: .infinity, relative: .infinity) != nil)
+        #expect(Self.mismatch([.infinity, -.infinity], [.infinity, -.infinity], absolute: 1e-5, relative: 0) == nil)
+        #expect(Self.mismatch([.infinity], [-.infinity], absolute: 1e-5, relative: 0) != nil)
+        #expect(Self.mismatch([.infinity], [1e300], absolute: 1e-5, relative: 1e-4) != nil)
+        #expect(Self.mismatch([1.000001], [1], absolute: 1e-5, relative: 0) == nil)
+        #expect(Self.mismatch([100.005], [100], absolute: 1e-5, relative: 1e-4) == nil)
+        #expect(Self.mismatch([100.02], [100], absolute: 1e-5, relative: 1e-4) != nil)
+        #expect(Self.mismatch([1, 2], [1], absolute: 1, relative: 1) != nil)
+        // The worst value is named, and a NaN counts as worse than any finite difference.
+        #expect(Self.mismatch([0, .nan, 5], [0, 1, 1], absolute: 1e-5, relative: 0)?.hasPrefix("value 1 ") == true)
     }
 }

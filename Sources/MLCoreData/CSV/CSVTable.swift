@@ -186,16 +186,20 @@ public struct CSVTable: Sendable {
     }
 
     /// The values of a numeric column.
-    /// - Throws: ``CSVError`` when the column does not exist or is categorical (naming the first non-number).
+    /// - Throws: ``CSVError`` when the column does not exist or is categorical: on the line of the first cell that
+    ///   is not a number, or on the header line when ``CSVOptions/categoricalColumns`` made it categorical (also
+    ///   when the table has no rows).
     public func numeric(_ name: String) throws -> [Double] {
         let i = try columnIndex(named: name)
         switch columns[i] {
         case .numeric(let v): return v
         case .categorical(let codes, let levels):
-            let r = codes.firstIndex { $0 >= 0 && Double(levels[Int($0)]) == nil } ?? 0
-            let example = codes[r] >= 0 ? levels[Int(codes[r])] : ""
-            throw CSVError(file: file, line: Int(lineNumbers[r]), column: i + 1,
-                           reason: "column '\(name)' is not numeric: '\(example)' is not a number")
+            if let r = codes.firstIndex(where: { $0 >= 0 && Double(levels[Int($0)]) == nil }) {
+                throw CSVError(file: file, line: Int(lineNumbers[r]), column: i + 1,
+                               reason: "column '\(name)' is not numeric: '\(levels[Int(codes[r])])' is not a number")
+            }
+            throw CSVError(file: file, line: 1, column: i + 1,
+                           reason: "column '\(name)' is read as categories (CSVOptions.categoricalColumns names it), not as numbers")
         }
     }
 

@@ -170,8 +170,13 @@ public struct MLP: Estimator {
 
         var mean: [Double] = [], scale: [Double] = []
         if p.standardize { (mean, scale) = try columnMoments(data.features) }
-        let x = try designMatrix(data.features, mean: mean, scale: scale)
-        let validX = try valid.map { try designMatrix($0.features, mean: mean, scale: scale) }
+        // The network runs in float32: a float64 value beyond float32's range (after standardization, if on)
+        // would become an infinity and the loss NaN, so it is refused here, named by row and column.
+        let x = try floatingFeatures(try designMatrix(data.features, mean: mean, scale: scale),
+                                     what: "training features (as float32)")
+        let validX = try valid.map {
+            try floatingFeatures(try designMatrix($0.features, mean: mean, scale: scale), what: "validation features (as float32)")
+        }
 
         let options = KernelOptions(threads: threads)
         var random = SplitMix64(seed: seed)

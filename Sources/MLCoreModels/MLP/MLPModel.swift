@@ -75,7 +75,8 @@ public struct MLPModel: Classifier, Hashable {
 
     /// Class probabilities as float64 `[rows * classes]`, row-major (for metrics). Rows are converted to float32
     /// and run through the network in float32 (as the exported ONNX model does); the output function is float64.
-    /// - Throws: ``ModelError/featureCountMismatch(expected:actual:)``, ``ModelError/nonFinite(what:row:column:)``,
+    /// - Throws: ``ModelError/featureCountMismatch(expected:actual:)``, ``ModelError/nonFinite(what:row:column:)``
+    ///   (also for a float64 value beyond float32's range),
     ///   or ``ModelError/invalidShape(_:)`` for a tensor that is not `[rows, features]` numbers.
     public func probabilities(_ features: Tensor) throws -> [Double] {
         guard features.rank == 2 else { throw ModelError.invalidShape("features must be [rows, features], got \(features.shape)") }
@@ -83,7 +84,9 @@ public struct MLPModel: Classifier, Hashable {
             throw ModelError.featureCountMismatch(expected: featureCount, actual: features.shape[1])
         }
         if features.shape[0] == 0 { return [] }
-        let x = try designMatrix(try floatingFeatures(features, what: "features"), mean: [], scale: [])
+        var x = try designMatrix(try floatingFeatures(features, what: "features"), mean: [], scale: [])
+        // A float64 value beyond float32's range would run through the network as an infinity (and come out NaN).
+        if features.dtype != .float32 { x = try floatingFeatures(x, what: "features (as float32)") }
         let network = try MLPNetwork(sizes: layerSizes, activation: activation, weights: weights, biases: biases)
         return try network.probabilities(x, options: KernelOptions(threads: threads))
     }

@@ -50,7 +50,7 @@ struct Planner {
         let order = try topologicalOrder(graph.nodes, producer: producer)
 
         var steps: [ExecutionPlan.Step] = []
-        let context = RunContext(threads: options.threads, maxTensorBytes: options.maxTensorBytes)
+        let context = RunContext(threads: options.threads, maxTensorBytes: options.maxTensorBytes, maxLiveBytes: options.maxLiveBytes)
         let fusions = matMulAddFusions(graph, producer: producer)
         let fusedAdds = Set(fusions.values.map(\.add))
         for index in order where !fusedAdds.contains(index) {

@@ -15,7 +15,22 @@ protocol Operator: Sendable {
 struct RunContext: Sendable {
     var threads: Int
     var maxTensorBytes: Int
+    /// ``SessionOptions/maxLiveBytes``.
+    var maxLiveBytes: Int = .max
+    /// Bytes of the run's intermediate values alive when this step started (see ``InferenceSession/run(_:)``).
+    var liveBytes = 0
     var kernelOptions: KernelOptions { KernelOptions(threads: threads) }
+
+    /// Throws when a new tensor of `bytes` on top of the live intermediate values would exceed
+    /// ``SessionOptions/maxLiveBytes`` (the per-tensor limit is checked by the caller).
+    func checkLiveBytes(adding bytes: Int, _ shape: Shape, _ dtype: DType, node: String) throws {
+        let (total, overflow) = liveBytes.addingReportingOverflow(bytes)
+        guard !overflow, total <= maxLiveBytes else {
+            throw ONNXError.limitExceeded(
+                what: "node '\(node)': a \(dtype)\(shape) tensor (\(bytes) bytes) on top of \(liveBytes) live bytes: the run's intermediate tensors",
+                value: overflow ? .max : total, limit: maxLiveBytes)
+        }
+    }
 }
 
 /// A node as an operator's factory sees it: the node, the opset it was resolved at, and the values of inputs

@@ -40,16 +40,23 @@ public final class InferenceSession: Sendable {
     }
 
     /// Runs the model on named inputs and returns every graph output by name.
-    /// - Throws: ``ONNXError/invalidInput(name:reason:)`` for a missing, unknown or mis-shaped input, and
-    ///   any error an operator raises (naming its node).
+    /// - Throws: ``ONNXError/invalidInput(name:reason:)`` for a missing, unknown or mis-shaped input,
+    ///   ``ONNXError/limitExceeded(what:value:limit:)`` when a tensor or the live intermediate tensors exceed
+    ///   ``SessionOptions/maxTensorBytes`` or ``SessionOptions/maxLiveBytes``, and any error an operator raises
+    ///   (naming its node).
     public func run(_ feeds: [String: Tensor]) throws -> [String: Value] {
         var slots = [Value?](repeating: nil, count: plan.slotCount)
         for (slot, value) in plan.constants { slots[slot] = value }
         try bind(feeds, into: &slots)
 
-        let context = RunContext(threads: options.threads, maxTensorBytes: options.maxTensorBytes)
+        var context = RunContext(threads: options.threads, maxTensorBytes: options.maxTensorBytes,
+                                 maxLiveBytes: options.maxLiveBytes)
+        // Bytes each slot's value counts toward maxLiveBytes: only values produced by this run's steps.
+        var slotBytes = [Int](repeating: 0, count: plan.slotCount)
+        var liveBytes = 0
         for step in plan.steps {
             let args = step.inputs.map { $0.flatMap { slots[$0] } }
+            context.liveBytes = liveBytes
             let results = try step.op.run(args, context)
             for (i, slot) in step.outputs.enumerated() {
                 guard let slot else { continue }
@@ -58,8 +65,24 @@ public final class InferenceSession: Sendable {
                                                 reason: "the model asks for output \(i), the operator produced \(results.count)")
                 }
                 slots[slot] = results[i]
+                let bytes = results[i].byteCount
+                liveBytes += bytes - slotBytes[slot]
+                slotBytes[slot] = bytes
             }
-            for slot in step.releases { slots[slot] = nil }
+            if liveBytes > options.maxLiveBytes {
+                let shapes = step.outputs.indices.compactMap { i -> String? in
+                    guard i < results.count, let t = results[i].tensor else { return nil }
+                    return "\(t.dtype)\(t.shape)"
+                }
+                throw ONNXError.limitExceeded(
+                    what: "node '\(step.node.name)' (\(step.node.opType)) with outputs \(shapes.joined(separator: ", ")): the run's live intermediate tensors, in bytes,",
+                    value: liveBytes, limit: options.maxLiveBytes)
+            }
+            for slot in step.releases {
+                slots[slot] = nil
+                liveBytes -= slotBytes[slot]
+                slotBytes[slot] = 0
+            }
         }
 
         var result: [String: Value] = [:]

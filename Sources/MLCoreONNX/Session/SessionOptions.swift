@@ -8,6 +8,14 @@ public struct SessionOptions: Sendable {
     public var readLimits: ONNXReadLimits
     /// Largest tensor (bytes) a run may create; larger ones fail with ``ONNXError/limitExceeded(what:value:limit:)``.
     public var maxTensorBytes: Int
+    /// Largest total (bytes) of the intermediate tensors one run holds at once: every value a node has produced and
+    /// a later node or a graph output still needs (values are released after their last reader). The run's inputs
+    /// and the model's initializers are not counted (``ONNXReadLimits/maxTotalBytes`` bounds those), and a view
+    /// that shares its input's buffer (Reshape, Identity, ...) counts in full, so the figure is an upper bound.
+    /// Checked before an operator allocates a result and again after each node with all its outputs; a run over
+    /// the limit fails with ``ONNXError/limitExceeded(what:value:limit:)`` naming the node. Each run has its own
+    /// budget: concurrent runs may together hold more. Default 16 GiB.
+    public var maxLiveBytes: Int
     /// Largest number of trees in one tree-ensemble node.
     public var maxTrees: Int
     /// Deepest tree in a tree-ensemble node.
@@ -16,11 +24,12 @@ public struct SessionOptions: Sendable {
     public var constantFolding: Bool
 
     public init(threads: Int = ProcessorInfo.activeCores, readLimits: ONNXReadLimits = .init(),
-                maxTensorBytes: Int = 4 << 30, maxTrees: Int = 1_000_000, maxTreeDepth: Int = 256,
-                constantFolding: Bool = true) {
+                maxTensorBytes: Int = 4 << 30, maxLiveBytes: Int = 16 << 30, maxTrees: Int = 1_000_000,
+                maxTreeDepth: Int = 256, constantFolding: Bool = true) {
         self.threads = Swift.max(1, threads)
         self.readLimits = readLimits
         self.maxTensorBytes = maxTensorBytes
+        self.maxLiveBytes = maxLiveBytes
         self.maxTrees = maxTrees
         self.maxTreeDepth = maxTreeDepth
         self.constantFolding = constantFolding

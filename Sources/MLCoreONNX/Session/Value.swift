@@ -11,6 +11,15 @@ public enum Value: Sendable {
         if case .tensor(let t) = self { return t }
         return nil
     }
+
+    /// Bytes the value's elements take (a string element counts as one `String`, its characters not included).
+    var byteCount: Int {
+        func bytes(_ t: Tensor) -> Int { t.count * (t.dtype.byteWidth ?? MemoryLayout<String>.stride) }
+        switch self {
+        case .tensor(let t): return bytes(t)
+        case .mapSequence(let m): return bytes(m.values) + m.keys.count * MemoryLayout<String>.stride
+        }
+    }
 }
 
 /// A sequence of maps that share their keys, stored as the keys and a dense `[rows, keys]` value matrix.

@@ -230,5 +230,6 @@ extension RunContext {
         guard bytes <= maxTensorBytes else {
             throw ONNXError.limitExceeded(what: "node '\(node)': tensor \(shape) bytes", value: bytes, limit: maxTensorBytes)
         }
+        try checkLiveBytes(adding: bytes, shape, dtype, node: node)
     }
 }

@@ -12,6 +12,7 @@ extension RunContext {
         guard bytes <= maxTensorBytes else {
             throw ONNXError.limitExceeded(what: "node '\(node)': tensor \(shape) bytes", value: bytes, limit: maxTensorBytes)
         }
+        try checkLiveBytes(adding: bytes, shape, dtype, node: node)
         return zeroed ? try Tensor(zeros: shape, dtype: dtype) : try Tensor.uninitialized(shape, dtype: dtype)
     }
 }

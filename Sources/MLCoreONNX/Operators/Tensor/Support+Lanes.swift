@@ -130,6 +130,7 @@ extension RunContext {
         guard bytes <= maxTensorBytes else {
             throw ONNXError.limitExceeded(what: "node '\(spec.name)': tensor \(shape) bytes", value: bytes, limit: maxTensorBytes)
         }
+        try checkLiveBytes(adding: bytes, shape, dtype, node: spec.name)
         return (try? shape.checkedElementCount()) ?? 0
     }
 }
