@@ -105,6 +105,17 @@ func labels(_ y: Tensor) throws -> [Int] { try y.scalars(as: Float.self).map { I
         }
     }
 
+    /// Finite rows whose scores overflow float64 (values near 1e308) are refused, never turned into NaN
+    /// probabilities by a softmax of infinities.
+    @Test func overflowingScoresAreRefused() throws {
+        let (x, y) = try blobs(rows: 300, features: 3, classes: 3, seed: 5)
+        let model = try LogisticRegression(threads: 1).fit(features: x, labels: y)
+        let huge = try Tensor(shape: [2, 3], scalars: [0, 0, 0, 1e308, -1e308, 1e308] as [Double])
+        #expect(throws: ModelError.self) { try model.predictProbabilities(huge) }
+        let fine = try Tensor(shape: [1, 3], scalars: [0.5, -0.5, 1] as [Double])
+        #expect(try model.probabilities(fine).allSatisfy(\.isFinite))
+    }
+
     @Test func multinomialLearnsBlobs() throws {
         let train = try blobs(rows: 600, features: 5, classes: 3, seed: 1), test = try blobs(rows: 300, features: 5, classes: 3, seed: 2)
         let model = try LogisticRegression(threads: 1).fit(features: train.x, labels: train.y)

@@ -22,7 +22,8 @@ import Testing
         case .logisticRegression:
             return try LogisticRegression(threads: 1).fit(features: x, labels: y, validation: validation)
         case .gradientBoosting:
-            return try GradientBoosting(parameters: .init(numTrees: 10, numLeaves: 4, minDataInLeaf: 1), threads: 1)
+            // Tiny data: a bin and a leaf may hold a single row (the defaults, 3 and 20, would merge 40 rows coarsely).
+            return try GradientBoosting(parameters: .init(numTrees: 10, numLeaves: 4, minDataInBin: 1, minDataInLeaf: 1), threads: 1)
                 .fit(features: x, labels: y, validation: validation)
         case .mlp:
             return try MLP(parameters: .init(hiddenLayers: [8], learningRate: 0.05, maxEpochs: 100), seed: 3, threads: 1)

@@ -64,6 +64,11 @@ public struct LogisticRegressionModel: Classifier, Hashable {
             z = try GEMM.multiply(x, w, transposeB: true, options: options).scalars(as: Double.self)
         }
         for r in 0..<rows { for t in 0..<targets { z[r * targets + t] += intercepts[t] } }
+        // Finite features can still overflow a score (values near the float64 limit): refuse them rather than
+        // return NaN probabilities.
+        if let bad = z.firstIndex(where: { !$0.isFinite }) {
+            throw ModelError.nonFinite(what: "scores (features too large for the model)", row: bad / targets, column: bad % targets)
+        }
         return z
     }
 
