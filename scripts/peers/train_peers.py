@@ -158,6 +158,12 @@ class NotImplementedInBench(Exception):
     pass
 
 
+# --early-stopping (mlp only): both sides hold out 10% of the training rows and stop after 10 epochs without
+# improvement: MLCore on validation log-loss (`--validation-fraction 0.1`), scikit-learn on validation accuracy
+# (`early_stopping=True`, its rule). Set by main().
+EARLY_STOPPING = False
+
+
 def bench_train(bench, algorithm, train_csv, test_csv, label, seed, threads, params=(), save=None, report=None):
     """One `bench train`; returns its report (dict). Raises NotImplementedInBench for "not implemented yet"."""
     cleanup = report is None
@@ -170,6 +176,8 @@ def bench_train(bench, algorithm, train_csv, test_csv, label, seed, threads, par
         cmd += ["--save", save]
     for p in params:
         cmd += ["--param", p]
+    if EARLY_STOPPING:
+        cmd += ["--validation-fraction", "0.1"]
     try:
         r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if r.returncode != 0:
@@ -243,6 +251,8 @@ def fit_sklearn_logreg(x, y, seed, threads, **_):
 
 def fit_sklearn_mlp(x, y, seed, threads, max_epochs=None, **_):
     params = dict(MLP_PARAMS, random_state=seed)
+    if EARLY_STOPPING:
+        params.update(early_stopping=True, validation_fraction=0.1)
     if max_epochs:
         params["max_iter"] = max_epochs
     pipe = make_pipeline(StandardScaler(), MLPClassifier(**params))
@@ -462,6 +472,8 @@ def parse_args(argv=None):
     ap.add_argument("--seeds", default=",".join(map(str, SEEDS)))
     ap.add_argument("--datasets", default="breast_cancer,digits,synthetic,airline")
     ap.add_argument("--mlcore-param", action="append", default=[], help="passed to bench train as --param")
+    ap.add_argument("--early-stopping", action="store_true",
+                    help="mlp: both sides stop on a 10%% validation split (see EARLY_STOPPING)")
     ap.add_argument("--json")
     args = ap.parse_args(argv)
     args.seeds = [int(s) for s in args.seeds.split(",")]
@@ -469,7 +481,9 @@ def parse_args(argv=None):
 
 
 def main(argv=None):
+    global EARLY_STOPPING
     args = parse_args(argv)
+    EARLY_STOPPING = args.early_stopping
     sys.stdout.reconfigure(line_buffering=True)
     if not os.path.exists(args.bench):
         raise SystemExit(f"{args.bench} not found: swift build -c release --product bench")
@@ -477,7 +491,7 @@ def main(argv=None):
     print(f"{args.algorithm}: " + ", ".join(f"{k} {v}" for k, v in versions.items()) +
           f"; threads {args.threads}, seeds {args.seeds}, {args.repeats} fit repeats (min and median); "
           f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}, load average {os.getloadavg()[0]:.2f}")
-    out = {"algorithm": args.algorithm, "threads": args.threads, "repeats": args.repeats, "seeds": args.seeds,
+    out = {"algorithm": args.algorithm, "early_stopping": args.early_stopping, "threads": args.threads, "repeats": args.repeats, "seeds": args.seeds,
            "versions": versions, "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
            "mlcore_params": args.mlcore_param,
            "peer_params": {"logreg": {"sklearn": "make_pipeline(StandardScaler(), LogisticRegression())"},
