@@ -81,7 +81,9 @@ final class HistogramTreeGrower {
     func grow(rows: [Int32], gradients: UnsafeBufferPointer<Float>, allowedFeatures: [Bool])
         -> (tree: RegressionTree, leafRows: [Range<Int>]) {
         let n = rows.count
-        for i in 0..<n { rowIndex[i] = rows[i] }
+        rowIndex.withUnsafeMutableBufferPointer { target in
+            rows.withUnsafeBufferPointer { target.baseAddress!.update(from: $0.baseAddress!, count: n) }
+        }
         var totalG = 0.0, totalH = 0.0
         for r in rows { totalG += Double(gradients[2 * Int(r)]); totalH += Double(gradients[2 * Int(r) + 1]) }
         var leaves = [Leaf(start: 0, count: n, gradient: totalG, hessian: totalH, depth: 0, slot: 0, parent: -1, isLeft: false)]
@@ -154,7 +156,7 @@ final class HistogramTreeGrower {
     /// Large leaves are cut into one chunk per thread, each partitioned in place, then the chunks' left parts
     /// and right parts are gathered in order (the same result as one pass).
     private func partitionRows(start: Int, count: Int, group: Int, table: [UInt8]) -> Int {
-        let chunks = partition(count, parts: count >= 100_000 ? settings.threads : 1, granule: 4096)
+        let chunks = partition(count, parts: count >= 50_000 ? settings.threads : 1, granule: 4096)
         return rowIndex.withUnsafeMutableBufferPointer { rp in
             scratch.withUnsafeMutableBufferPointer { sp in
                 data.columnBins.withUnsafeBufferPointer { cp in
