@@ -124,13 +124,15 @@ import Testing
     }
 
     @Test func residentMemoryFigures() throws {
-        let peak = try #require(ResidentMemory.peakBytes), current = try #require(ResidentMemory.currentBytes)
+        // Other tests run in parallel and allocate and free: read the current size first (the high-water mark read
+        // after it can only be larger).
+        let current = try #require(ResidentMemory.currentBytes), peak = try #require(ResidentMemory.peakBytes)
         #expect(current > 1_000_000 && peak >= current)
-        // Touching 64 MiB raises the peak by at least that much.
+        // Touching 64 MiB puts the high-water mark above 64 MiB (in bytes: a unit slip to KiB would fail).
         let block = UnsafeMutableRawPointer.allocate(byteCount: 64 << 20, alignment: 4096)
         defer { block.deallocate() }
         block.initializeMemory(as: UInt8.self, repeating: 1, count: 64 << 20)
         let after = try #require(ResidentMemory.peakBytes)
-        #expect(after >= current + (60 << 20), "peak \(after), before \(current)")
+        #expect(after >= 64 << 20 && after >= peak, "peak \(after), before \(peak)")
     }
 }
