@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # How a CI job gates on performance: run the quick suite, compare it with the committed baseline of this
 # machine, fail on a regression (exit 1) or unusable input (exit 2).
-#   scripts/bench-gate.sh [suite] [baseline.json]
+#   scripts/bench-gate.sh [suite] [baseline.json]     (default: the main job, binary-classification)
 # Reports from another machine (different fingerprint) print as a hardware table and do not fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-suite=${1:-kernels}
+suite=${1:-binary-classification}
 baseline=${2:-results/baseline/$suite-quick.json}
 scripts/setup.sh
 swift build -c release --product bench >&2

@@ -20,7 +20,7 @@ public struct InferenceBenchmark {
         let session = try InferenceSession(contentsOf: model, options: SessionOptions(threads: threads))
         let csv = try NumericCSV(contentsOf: input)
         let dataset = (try? Data(contentsOf: input)).map { SHA256.hex([UInt8]($0)) } ?? ""
-        report.datasets.append(.init(name: input.lastPathComponent, rows: csv.rowCount, sha256: dataset))
+        report.addDataset(.init(name: input.lastPathComponent, rows: csv.rowCount, sha256: dataset))
         let sut = try ONNXSystem(session: session, samples: csv.values)
         let result = try LoadGenerator().run(sut, settings: settings)
         report.results += Self.results(result, dataset: input.lastPathComponent, model: model.lastPathComponent, threads: threads)

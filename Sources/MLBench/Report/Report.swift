@@ -82,6 +82,11 @@ public struct Report: Codable, Sendable {
         return try encoder.encode(self)
     }
 
+    /// Records a dataset once (a suite may measure the same file in several runs).
+    public mutating func addDataset(_ dataset: DatasetReference) {
+        if !datasets.contains(dataset) { datasets.append(dataset) }
+    }
+
     public static func decode(_ data: Data) throws -> Report {
         try JSONDecoder().decode(Report.self, from: data)
     }

@@ -33,8 +33,5 @@ public struct InferenceSuite: BenchmarkSuite {
                 }
             }
         }
-        // One entry per dataset file, not per run.
-        var seen = Set<String>()
-        report.datasets = report.datasets.filter { seen.insert($0.name + $0.sha256).inserted }
     }
 }

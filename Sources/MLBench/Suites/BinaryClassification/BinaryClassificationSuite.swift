@@ -54,10 +54,10 @@ public struct BinaryClassificationSuite: BenchmarkSuite {
             let test = try registry.load(size.dataset, split: .test, rows: size.syntheticRows, seed: size.syntheticRows == nil ? nil : 42)
             let datasetName = size.syntheticRows.map { "synthetic-\($0 * 4 / 5 / 1_000_000)m" } ?? size.dataset
             let subset = try TrainingSubset.write(train, dataset: datasetName, rows: size.rows, seed: Self.seed, to: work)
-            report.datasets.append(.init(name: subset.name, rows: subset.rows, sha256: subset.sha256))
+            report.addDataset(.init(name: subset.name, rows: subset.rows, sha256: subset.sha256))
             let testFile = URL(fileURLWithPath: test.file)
             let testHash = SHA256.hex([UInt8](try Data(contentsOf: testFile)))
-            report.datasets.append(.init(name: "\(datasetName)-test", rows: test.features.shape[0], sha256: testHash))
+            report.addDataset(.init(name: "\(datasetName)-test", rows: test.features.shape[0], sha256: testHash))
 
             for algorithm in Self.algorithms {
                 progress("\(subset.name): training \(algorithm)")
