@@ -9,18 +9,18 @@ struct TrainingSubset {
     var rows: Int
     var sha256: String
 
-    /// Writes the subset (or the whole split, in order, when `rows` is nil) to `directory`.
+    /// Writes the subset to `directory`; the whole split (`rows` nil or not smaller) is the dataset's own file.
     static func write(_ data: LabeledData, dataset: String, rows: Int?, seed: UInt64, to directory: URL) throws -> TrainingSubset {
         let total = data.features.shape[0], f = data.features.shape[1]
-        var order = Array(0..<total)
-        var label = "full"
-        if let rows, rows < total {
-            var g = SplitMix64(seed: seed)
-            for i in 0..<rows { order.swapAt(i, i + Int(g.below(UInt64(total - i)))) }
-            order = Array(order[..<rows])
-            label = rows % 1000 == 0 ? "\(rows / 1000)k" : "\(rows)"
+        guard let rows, rows < total else {
+            return TrainingSubset(name: "\(dataset)-full", file: URL(fileURLWithPath: data.file), rows: total,
+                                  sha256: try SHA256.hex(contentsOfFile: data.file))
         }
-        let name = "\(dataset)-\(label)" + (label == "full" ? "" : "-seed\(seed)")
+        var order = Array(0..<total)
+        var g = SplitMix64(seed: seed)
+        for i in 0..<rows { order.swapAt(i, i + Int(g.below(UInt64(total - i)))) }
+        order = Array(order[..<rows])
+        let name = "\(dataset)-\(rows % 1000 == 0 ? "\(rows / 1000)k" : "\(rows)")-seed\(seed)"
         let file = directory.appendingPathComponent("\(name).csv")
         let writer = try BufferedFileWriter(path: file.path)
         try writer.append((data.featureNames + [data.labelName]).joined(separator: ",") + "\n")
