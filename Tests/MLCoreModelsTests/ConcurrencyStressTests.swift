@@ -1,5 +1,6 @@
 import Foundation
 import MLCoreTensor
+import MLCoreTestSupport
 import Testing
 import MLCoreModels
 
@@ -30,26 +31,6 @@ import MLCoreModels
         try t.scalars(as: Float.self).map(\.bitPattern)
     }
 
-    /// Runs `body(thread)` on `threadCount` OS threads that start together; returns when all have finished.
-    static func onThreads(_ threadCount: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        let ready = DispatchGroup(), done = DispatchGroup()
-        let start = DispatchSemaphore(value: 0)
-        for t in 0..<threadCount {
-            ready.enter()
-            done.enter()
-            let thread = Thread {
-                ready.leave()
-                start.wait()
-                body(t)
-                done.leave()
-            }
-            thread.stackSize = 4 << 20
-            thread.start()
-        }
-        ready.wait()
-        for _ in 0..<threadCount { start.signal() }
-        done.wait()
-    }
 
     /// Mismatches and errors seen by the worker threads, and the number of predictions made.
     final class Findings: @unchecked Sendable {
@@ -101,7 +82,7 @@ import MLCoreModels
                 #expect(e.allSatisfy { Float(bitPattern: $0).isFinite }, "\(name) input \(k)")
             }
             let findings = Findings()
-            Self.onThreads(Self.threadCount) { t in
+            runOnThreads(Self.threadCount) { t in
                 for i in 0..<Self.iterationsPerThread {
                     let k = (t * 5 + i * 7) % feeds.count
                     do {

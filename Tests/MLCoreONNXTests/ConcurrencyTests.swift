@@ -59,26 +59,6 @@ import Testing
         }
     }
 
-    /// Runs `body(thread)` on `threadCount` threads that start together; returns when all have finished.
-    static func onThreads(_ threadCount: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        let ready = DispatchGroup(), done = DispatchGroup()
-        let start = DispatchSemaphore(value: 0)
-        for t in 0..<threadCount {
-            ready.enter()
-            done.enter()
-            let thread = Thread {
-                ready.leave()
-                start.wait()
-                body(t)
-                done.leave()
-            }
-            thread.stackSize = 4 << 20
-            thread.start()
-        }
-        ready.wait()
-        for _ in 0..<threadCount { start.signal() }
-        done.wait()
-    }
 
     /// Mismatches and errors seen by the worker threads.
     final class Findings: @unchecked Sendable {
@@ -112,7 +92,7 @@ import Testing
         let expected = try feeds.map { try Self.bits(session.run([input: $0])) }
 
         let findings = Findings()
-        Self.onThreads(Self.threadCount) { t in
+        runOnThreads(Self.threadCount) { t in
             for i in 0..<Self.iterationsPerThread {
                 let k = (t * 5 + i * 7) % feeds.count
                 do {
