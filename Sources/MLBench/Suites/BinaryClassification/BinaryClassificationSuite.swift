@@ -6,7 +6,7 @@ import MLCore
 /// For each data size (the first 10K and 100K rows of a seeded shuffle of the airline training split and the whole
 /// split; `--full` adds synthetic 1M and 10M; `--quick` only 10K) and each algorithm (logreg, gbdt, mlp):
 /// `bench train` runs as a child process (train time and the peak resident memory of that process alone, as it
-/// reports them), scored on the fixed test split (AUC, log-loss, accuracy); then the exported ONNX model runs
+/// reports them; cheap fits run 3 times and report the median with its spread), scored on the fixed test split (AUC, log-loss, accuracy); then the exported ONNX model runs
 /// in MLCore's engine, the path users deploy: single-stream (batch-1 latency percentiles) and offline (samples/s).
 /// The null system's per-query overhead is measured once. On more than 500K training rows the MLP runs 10 epochs
 /// (compare `epoch_seconds` there).
@@ -25,6 +25,13 @@ public struct BinaryClassificationSuite: BenchmarkSuite {
         var dataset: String
         var rows: Int?
         var syntheticRows: Int?
+    }
+
+    /// Fits per case: 3 where a fit takes well under a few seconds (logreg and gbdt up to 1M rows, every fit of the
+    /// quick run), else 1.
+    static func repeats(algorithm: String, rows: Int, quick: Bool) -> Int {
+        if quick { return 3 }
+        return algorithm != "mlp" && rows <= 1_000_000 ? 3 : 1
     }
 
     func sizes(_ options: SuiteOptions) -> [Size] {
@@ -71,25 +78,37 @@ public struct BinaryClassificationSuite: BenchmarkSuite {
                 // 200 epochs of 1M-10M rows would take hours: the largest sizes time 10 epochs (epoch_seconds is
                 // the comparable figure).
                 if algorithm == "mlp", subset.rows > 500_000 { arguments += ["--param", "maxEpochs=10"] }
-                let outcome = try ChildProcess.run(bench, arguments)
-                guard outcome.exitStatus == 0 else {
-                    throw BenchError("bench train --algorithm \(algorithm) on \(subset.name) failed (exit \(outcome.exitStatus)): \(outcome.standardError)")
+                // Repeat the fit while that is cheap, so that `bench compare` has a spread to weigh differences by.
+                let repeats = Self.repeats(algorithm: algorithm, rows: subset.rows, quick: options.quick)
+                var runs: [[String: Any]] = []
+                for _ in 0..<repeats {
+                    let outcome = try ChildProcess.run(bench, arguments)
+                    guard outcome.exitStatus == 0 else {
+                        throw BenchError("bench train --algorithm \(algorithm) on \(subset.name) failed (exit \(outcome.exitStatus)): \(outcome.standardError)")
+                    }
+                    runs.append(try JSONSerialization.jsonObject(with: Data(contentsOf: reportFile)) as? [String: Any] ?? [:])
                 }
-                let fields = try JSONSerialization.jsonObject(with: Data(contentsOf: reportFile)) as? [String: Any] ?? [:]
                 let system = "mlcore-\(algorithm)"
                 let params = ["threads": String(options.threads), "train_rows": String(subset.rows),
                               "test_rows": String(test.features.shape[0])]
-                func add(_ name: String, _ value: Double, _ unit: String) {
-                    report.results.append(.init(system: system, name: name, value: value, unit: unit, dataset: subset.name, params: params))
+                func add(_ name: String, _ samples: [Double], _ unit: String) {
+                    guard !samples.isEmpty else { return }
+                    let stats = RepeatStats(samples: samples)
+                    report.results.append(.init(system: system, name: name, value: stats.median, unit: unit, dataset: subset.name,
+                                                params: params, repeats: samples.count > 1 ? stats : nil))
                 }
-                for (key, unit) in [("train_seconds", "s"), ("binning_seconds", "s"), ("predict_seconds", "s"),
-                                    ("auc", "1"), ("logloss", "nats"), ("accuracy", "1")] {
-                    if let v = fields[key] as? Double { add(key, v, unit) }
+                func samples(_ key: String) -> [Double] { runs.compactMap { $0[key] as? Double } }
+                for (key, unit) in [("train_seconds", "s"), ("binning_seconds", "s"), ("predict_seconds", "s")] {
+                    add(key, samples(key), unit)
                 }
-                if let epochs = fields["epochs"] as? Int, let t = fields["train_seconds"] as? Double, epochs > 0 {
-                    add("epoch_seconds", t / Double(epochs), "s")
+                // Scores are the same in every run (same seed and threads): reported once.
+                for (key, unit) in [("auc", "1"), ("logloss", "nats"), ("accuracy", "1")] { add(key, Array(samples(key).prefix(1)), unit) }
+                let epochTimes = runs.compactMap { run -> Double? in
+                    guard let epochs = run["epochs"] as? Int, epochs > 0, let t = run["train_seconds"] as? Double else { return nil }
+                    return t / Double(epochs)
                 }
-                if let peak = fields["peak_memory_mib"] as? Double { add("peak_memory", peak, "MiB") }
+                add("epoch_seconds", epochTimes, "s")
+                add("peak_memory", samples("peak_memory_mib").max().map { [$0] } ?? [], "MiB")
 
                 // The exported model in MLCore's engine.
                 let session = try InferenceSession(contentsOf: model, options: SessionOptions(threads: options.threads))
