@@ -119,6 +119,8 @@ import Testing
     func onnxRoundTripMatchesModel(classes: Int) throws {
         let (x, y) = classes == 2 ? try BreastCancer.load("train") : try blobs(rows: 600, features: 5, classes: classes, seed: 3)
         let model = try GradientBoosting(parameters: .init(numTrees: 30)).fit(features: x, labels: y)
+        #expect(model.problem == (classes == 2 ? .binaryClassification : .multiclassClassification))
+        #expect(model.treeCount == 30 * (classes == 2 ? 1 : classes))
         try expectONNXRoundTrip(model, x, name: "classes-\(classes)")
     }
 
@@ -129,6 +131,7 @@ import Testing
         let target = (0..<x.shape[0]).map { r in values[r * f] * 0.3 - values[r * f + 3] / 500 }
         let y = try Tensor(shape: [x.shape[0]], scalars: target)
         let model = try GradientBoosting(parameters: .init(numTrees: 40)).fitRegression(features: x, targets: y)
+        #expect(model.problem == .regression && model.classes.isEmpty)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("mlcore-gbdt-reg-\(getpid()).onnx")
         defer { try? FileManager.default.removeItem(at: url) }
         try model.save(to: url)

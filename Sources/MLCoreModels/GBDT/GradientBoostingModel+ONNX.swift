@@ -12,7 +12,7 @@ extension GradientBoostingModel: ONNXExportable {
     /// - SeeAlso: https://onnx.ai/onnx/operators/onnx_aionnxml_TreeEnsembleClassifier.html
     public func onnxBytes() -> [UInt8] {
         var writer = ONNXModelWriter(opsets: [("", 17), ("ai.onnx.ml", 1)], graphName: "mlcore_gbdt")
-        writer.docString = "MLCore GradientBoosting (\(task.rawValue)): \(treeCount) trees, \(featureCount) features"
+        writer.docString = "MLCore GradientBoosting (\(problem.rawValue)): \(treeCount) trees, \(featureCount) features"
         var nodeAttributes: [(String, ONNXModelWriter.Attribute)] = [
             ("nodes_treeids", .ints(nodeSpecs.map(\.treeId))),
             ("nodes_nodeids", .ints(nodeSpecs.map(\.nodeId))),

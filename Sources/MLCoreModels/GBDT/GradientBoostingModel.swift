@@ -10,7 +10,7 @@ import MLCoreTensor
 /// the ONNX file run by onnxruntime agree.
 public struct GradientBoostingModel: Classifier {
     /// What the model predicts.
-    public enum Task: String, Sendable {
+    public enum Problem: String, Sendable {
         case binaryClassification, multiclassClassification, regression
     }
 
@@ -30,7 +30,7 @@ public struct GradientBoostingModel: Classifier {
     let nodeSpecs: [TreeNodeSpec]
     let leafWeights: [TreeLeafWeight]
 
-    public var task: Task {
+    public var problem: Problem {
         switch objective {
         case .binary: return .binaryClassification
         case .multiclass: return .multiclassClassification
