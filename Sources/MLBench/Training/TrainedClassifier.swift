@@ -18,7 +18,8 @@ extension LogisticRegressionModel: TrainedClassifier {
         "\(solver.rawValue), \(iterations) iterations\(converged ? "" : ", not converged")\(stoppedEarly ? ", stopped early" : "")"
     }
     var reportFields: [String: Any] {
-        ["iterations": iterations, "converged": converged, "stopped_early": stoppedEarly, "solver": solver.rawValue]
+        ["iterations": iterations, "converged": converged, "stopped_early": stoppedEarly, "solver": solver.rawValue,
+         "train_loss": trainLoss]
     }
 }
 
@@ -28,7 +29,7 @@ extension GradientBoostingModel: TrainedClassifier {
     }
     var reportFields: [String: Any] {
         ["iterations": rounds, "trees": treeCount, "stopped_early": stoppedEarly, "binning_seconds": binningSeconds,
-         "feature_groups": featureGroups]
+         "feature_groups": featureGroups, "train_loss": trainLoss]
     }
 }
 
@@ -38,7 +39,7 @@ extension MLPModel: TrainedClassifier {
     }
     var reportFields: [String: Any] {
         ["epochs": epochs, "iterations": epochs, "converged": converged, "stopped_early": stoppedEarly,
-         "layers": layerSizes.map(String.init).joined(separator: "-")]
+         "layers": layerSizes.map(String.init).joined(separator: "-"), "train_loss": trainLoss]
     }
 }
 
