@@ -27,8 +27,7 @@ struct Inference: ParsableCommand {
         guard let scenario = Scenario(rawValue: scenario) else {
             throw ValidationError("unknown scenario '\(self.scenario)'; use single-stream, multi-stream, server or offline")
         }
-        let threads = max(1, self.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        BLAS.setThreads(threads)
+        let threads = useThreads(self.threads)
         let settings = TestSettings(scenario: scenario, minDuration: minDuration ?? (quick ? 2 : 10), minQueries: minQueries,
                                     latencyBound: latencyBound / 1000)
         var out = Report(suite: "inference", quick: quick, threads: threads)

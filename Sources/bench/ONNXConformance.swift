@@ -27,8 +27,7 @@ struct ONNXConformance: ParsableCommand {
     var threads: Int?
 
     func run() throws {
-        let threads = max(1, self.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        BLAS.setThreads(threads)
+        let threads = useThreads(self.threads)
         let runner = ConformanceRunner(directory: URL(fileURLWithPath: directory), filter: filter,
                                        options: SessionOptions(threads: threads))
         let interactive = isatty(STDERR_FILENO) != 0

@@ -29,8 +29,7 @@ struct Predict: ParsableCommand {
     var threads: Int?
 
     func run() throws {
-        let threads = max(1, self.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        BLAS.setThreads(threads)
+        let threads = useThreads(self.threads)
         let prediction = try BatchPrediction(model: URL(fileURLWithPath: model), input: URL(fileURLWithPath: input),
                                              outputName: outputName, threads: threads)
         let text = prediction.csv

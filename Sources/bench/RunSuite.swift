@@ -25,8 +25,7 @@ struct RunSuite: ParsableCommand {
         guard let chosen = Suites.named(suite) else {
             throw ValidationError("unknown suite '\(suite)'; known: \(Suites.all.map(\.name).joined(separator: ", "))")
         }
-        let threads = max(1, self.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        BLAS.setThreads(threads)
+        let threads = useThreads(self.threads)
         var report = Report(suite: chosen.name, quick: quick, threads: threads)
         let interactive = isatty(STDERR_FILENO) != 0
         try chosen.run(into: &report, options: SuiteOptions(quick: quick, threads: threads, full: full)) { message in

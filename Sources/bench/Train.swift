@@ -30,7 +30,7 @@ struct Train: ParsableCommand {
     var validationFraction: Double = 0
 
     func run() throws {
-        let threads = max(1, self.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let threads = useThreads(self.threads)
         let run = try TrainingRun(.init(
             algorithm: algorithm, train: URL(fileURLWithPath: train), test: URL(fileURLWithPath: test), label: label,
             save: save.map { URL(fileURLWithPath: $0) }, report: report.map { URL(fileURLWithPath: $0) },

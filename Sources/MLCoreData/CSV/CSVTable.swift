@@ -48,21 +48,10 @@ public struct CSVTable: Sendable {
     init(input: FileBytes, options: CSVOptions) throws {
         file = input.file
         let end = input.end
-        var p = UnsafePointer(input.base)
-        if input.count >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { p += 3 }
         let tokenizer = CSVTokenizer(file: file, end: end)
-        var line = 1
-        while p < end && (p[0] == UInt8(ascii: "\n") || (p[0] == UInt8(ascii: "\r") && p[1] == UInt8(ascii: "\n"))) {
-            p += p[0] == UInt8(ascii: "\n") ? 1 : 2
-            line += 1
-        }
-        guard p < end else {
-            throw CSVError(file: file, line: 0, column: 0, reason: "the file is empty (a header row is required)")
-        }
-        let (header, afterHeader) = try tokenizer.record(at: p, line: &line)
-        columnNames = header.map { $0.trimmingCharacters(in: .whitespaces) }
+        var (header, p, line) = try tokenizer.header(of: input)
+        columnNames = header
         let width = columnNames.count
-        p = afterHeader
 
         // Pass 1: cell boundaries. A cell is (start, length) into the file; an unescaped quoted cell is copied to
         // `arena` and stored with a negative start, `-(offset + 1)`. A quoted empty cell has length -1 (empty

@@ -17,6 +17,24 @@ final class CSVTokenizer {
 
     deinit { scratch.deallocate() }
 
+    /// Reads the header row of `input`: skips a UTF-8 byte-order mark and leading blank lines (they are not a
+    /// header), then returns the trimmed column names, the first byte after the header and the line number there.
+    /// - Throws: ``CSVError`` for a file with no header row.
+    func header(of input: FileBytes) throws -> (names: [String], next: UnsafePointer<UInt8>, line: Int) {
+        var p = UnsafePointer(input.base)
+        if input.count >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { p += 3 }
+        var line = 1
+        while p < end && (p[0] == UInt8(ascii: "\n") || (p[0] == UInt8(ascii: "\r") && p[1] == UInt8(ascii: "\n"))) {
+            p += p[0] == UInt8(ascii: "\n") ? 1 : 2
+            line += 1
+        }
+        guard p < end else {
+            throw CSVError(file: file, line: 0, column: 0, reason: "the file is empty (a header row is required)")
+        }
+        let (header, next) = try record(at: p, line: &line)
+        return (header.map { $0.trimmingCharacters(in: .whitespaces) }, next, line)
+    }
+
     /// One field.
     struct Field {
         /// The field's content (unescaped when it was quoted).

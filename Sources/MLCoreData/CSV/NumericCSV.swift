@@ -103,23 +103,10 @@ struct NumericCSVParser {
 
     func parse() throws -> ([String], Tensor) {
         let file = input.file
-        var p = UnsafePointer(input.base)
         let end = input.end
-        if input.count >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { p += 3 }
         let tokenizer = CSVTokenizer(file: file, end: end)
-        var line = 1
-        // Leading blank lines are not a header.
-        while p < end && (p[0] == UInt8(ascii: "\n") || (p[0] == UInt8(ascii: "\r") && p[1] == UInt8(ascii: "\n"))) {
-            p += p[0] == UInt8(ascii: "\n") ? 1 : 2
-            line += 1
-        }
-        guard p < end else {
-            throw CSVError(file: file, line: 0, column: 0, reason: "the file is empty (a header row is required)")
-        }
-        let (header, afterHeader) = try tokenizer.record(at: p, line: &line)
-        let columns = header.map { $0.trimmingCharacters(in: .whitespaces) }
+        var (columns, p, line) = try tokenizer.header(of: input)
         let width = columns.count
-        p = afterHeader
 
         // Every record but the last ends with a newline, so the newline count bounds the row count; so does the
         // size, since a record takes at least `width` bytes (separators), which keeps a file of blank lines

@@ -69,27 +69,10 @@ extension TreeEnsemble {
                         aggregation: TreeAggregation, threads: Int) -> TreeScores {
         precondition(featureStride >= featureCount && x.count >= rows * featureStride)
         let forest = branchFree!
-        let t = targetCount
-        var values = [Double](repeating: aggregation == .sum || aggregation == .average ? 0 : .nan, count: rows * t)
-        var hasScore = [Bool](repeating: false, count: rows * t)
-        let blocks = (rows + Self.blockRows - 1) / Self.blockRows
-        let worth = rows * treeCount >= 64 * 100
-        let workers = Swift.max(1, Swift.min(threads, blocks))
-        values.withUnsafeMutableBufferPointer { vp in
-            hasScore.withUnsafeMutableBufferPointer { hp in
-                let v = UncheckedSendable(vp), h = UncheckedSendable(hp), input = UncheckedSendable(x)
-                parallelFor(workers, threads: worth ? workers : 1) { w in
-                    var b = blocks * w / workers
-                    while b < blocks * (w + 1) / workers {
-                        let r0 = b * Self.blockRows, r1 = Swift.min(rows, r0 + Self.blockRows)
-                        branchFreeBlock(forest, input.value, rows: r0..<r1, stride: featureStride, aggregation: aggregation,
-                                        values: v.value, hasScore: h.value)
-                        b += 1
-                    }
-                }
-            }
+        return blockwise(rows: rows, aggregation: aggregation, threads: threads) { range, values, hasScore in
+            branchFreeBlock(forest, x, rows: range, stride: featureStride, aggregation: aggregation,
+                            values: values, hasScore: hasScore)
         }
-        return TreeScores(values: values, hasScore: hasScore)
     }
 
     /// With 8 or more rows each tree walks 8 rows at a time (the tree stays in cache); with fewer, each row

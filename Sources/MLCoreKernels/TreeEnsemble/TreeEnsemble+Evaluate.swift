@@ -29,6 +29,15 @@ extension TreeEnsemble {
     package func scores(features: UnsafeBufferPointer<Double>, rows: Int, featureStride: Int,
                         aggregation: TreeAggregation, threads: Int) -> TreeScores {
         precondition(featureStride >= featureCount && features.count >= rows * featureStride)
+        return blockwise(rows: rows, aggregation: aggregation, threads: threads) { range, values, hasScore in
+            scoreBlock(features, rows: range, stride: featureStride, aggregation: aggregation, values: values, hasScore: hasScore)
+        }
+    }
+
+    /// Runs `block` over blocks of ``blockRows`` rows, spread over up to `threads` threads, on the scores every
+    /// block adds into (`rows x targetCount`, starting at 0 for sums and averages, NaN for min and max).
+    func blockwise(rows: Int, aggregation: TreeAggregation, threads: Int,
+                   _ block: (Range<Int>, UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Bool>) -> Void) -> TreeScores {
         let t = targetCount
         var values = [Double](repeating: aggregation == .sum || aggregation == .average ? 0 : .nan, count: rows * t)
         var hasScore = [Bool](repeating: false, count: rows * t)
@@ -39,12 +48,12 @@ extension TreeEnsemble {
         values.withUnsafeMutableBufferPointer { vp in
             hasScore.withUnsafeMutableBufferPointer { hp in
                 let v = UncheckedSendable(vp), h = UncheckedSendable(hp)
+                // Each worker writes the rows of its own blocks.
                 parallelFor(workers, threads: worth ? workers : 1) { w in
                     var b = blocks * w / workers
                     while b < blocks * (w + 1) / workers {
                         let r0 = b * Self.blockRows, r1 = Swift.min(rows, r0 + Self.blockRows)
-                        scoreBlock(features, rows: r0..<r1, stride: featureStride, aggregation: aggregation,
-                                   values: v.value, hasScore: h.value)
+                        block(r0..<r1, v.value, h.value)
                         b += 1
                     }
                 }

@@ -184,7 +184,7 @@ struct BinnedDataset {
                         let d = featureBinsCopy[j].defaultBin, o = offset[j]
                         for r in 0..<rows {
                             let v = Int(column[r])
-                            if v != d { target[r] = UInt8(o + (v < d ? v : v - 1)) }
+                            if v != d { target[r] = UInt8(Self.bundleBin(v, defaultBin: d, offset: o)) }
                         }
                     }
                 }
@@ -215,8 +215,13 @@ struct BinnedDataset {
     func groupBin(feature j: Int, bin b: Int) -> Int {
         guard groups[groupOf[j]].isBundle else { return b }
         let d = featureBins[j].defaultBin
-        return b == d ? 0 : offsetInGroup[j] + (b < d ? b : b - 1)
+        return b == d ? 0 : Self.bundleBin(b, defaultBin: d, offset: offsetInGroup[j])
     }
+
+    /// Where a feature's non-default bin `b` sits in its bundle: the feature's bins start at `offset`, its default
+    /// bin left out.
+    @inline(__always)
+    static func bundleBin(_ b: Int, defaultBin d: Int, offset: Int) -> Int { offset + (b < d ? b : b - 1) }
 
     /// For a split of feature `j` at value bin `threshold` (bins `<= threshold` go left; the missing bin goes
     /// left when `missingLeft`): which group bins go left.

@@ -97,7 +97,6 @@ struct FeatureBins: Sendable, Hashable {
 /// Branch-free bin lookup over a bound table padded to 256 entries with `+inf`: eight fixed steps.
 struct BinLookup {
     var table: [Float]
-    var lastValueBin: Int32
     var missingBin: Int32
     /// The first step of the search: the smallest power of two above the number of finite bounds.
     var firstStep: Int
@@ -107,7 +106,6 @@ struct BinLookup {
         while firstStep <= bins.upperBounds.count - 1 { firstStep <<= 1 }
         table = [Float](repeating: .infinity, count: 256)
         for (i, u) in bins.upperBounds.dropLast().enumerated() { table[i] = u }
-        lastValueBin = Int32(bins.valueBinCount - 1)
         missingBin = Int32(bins.missingBin ?? bins.valueBinCount - 1)
     }
 }

@@ -284,7 +284,7 @@ final class HistogramTreeGrower {
                         let d = fb.defaultBin, o = data.offsetInGroup[j]
                         var sg = 0.0, sh = 0.0
                         for b in 0..<k where b != d {
-                            let v = base + o + (b < d ? b : b - 1)
+                            let v = base + BinnedDataset.bundleBin(b, defaultBin: d, offset: o)
                             fg[b] = hist[2 * v]; fh[b] = hist[2 * v + 1]
                             sg += fg[b]; sh += fh[b]
                         }

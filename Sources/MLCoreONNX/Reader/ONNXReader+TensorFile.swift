@@ -31,20 +31,7 @@ extension ONNXReader {
     /// see ``readTensor(contentsOf:limits:)``.
     public static func readNamedTensor(contentsOf url: URL, limits: ONNXReadLimits = .init()) throws -> (name: String, tensor: Tensor) {
         let path = url.path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ONNXError.unreadableFile(path: path, reason: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw ONNXError.unreadableFile(path: path, reason: "is a directory") }
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limits.maxTotalBytes {
-            throw ONNXError.limitExceeded(what: "\(path): file size in bytes", value: size, limit: limits.maxTotalBytes)
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ONNXError.unreadableFile(path: path, reason: error.localizedDescription)
-        }
+        let data = try fileContents(url, limits: limits)
         let fallbackName = url.deletingPathExtension().lastPathComponent
         return try data.withUnsafeBytes { buffer in
             try readTensor(buffer: buffer, directory: url.deletingLastPathComponent(), path: path,

@@ -31,6 +31,15 @@ public enum ONNXReader {
     ///   ``read(bytes:modelDirectory:path:limits:)``.
     /// - Complexity: O(file size + loaded tensor bytes).
     public static func read(contentsOf url: URL, limits: ONNXReadLimits = .init()) throws -> ONNXModel {
+        let data = try fileContents(url, limits: limits)
+        return try data.withUnsafeBytes { bytes in
+            try read(buffer: bytes, modelDirectory: url.deletingLastPathComponent(), path: url.path, limits: limits)
+        }
+    }
+
+    /// The bytes of a file the reader is asked to open: it must exist, not be a directory, and not be larger than
+    /// `limits.maxTotalBytes`.
+    static func fileContents(_ url: URL, limits: ONNXReadLimits) throws -> Data {
         let path = url.path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -40,14 +49,10 @@ public enum ONNXReader {
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limits.maxTotalBytes {
             throw ONNXError.limitExceeded(what: "\(path): file size in bytes", value: size, limit: limits.maxTotalBytes)
         }
-        let data: Data
         do {
-            data = try Data(contentsOf: url)
+            return try Data(contentsOf: url)
         } catch {
             throw ONNXError.unreadableFile(path: path, reason: error.localizedDescription)
-        }
-        return try data.withUnsafeBytes { bytes in
-            try read(buffer: bytes, modelDirectory: url.deletingLastPathComponent(), path: path, limits: limits)
         }
     }
 
