@@ -54,13 +54,16 @@ if json {
     print(String(decoding: try encoder.encode(output), as: UTF8.self))
 } else {
     print("OpenBLAS core: \(output.openblasCore)   OPENBLAS_CORETYPE: \(output.openblasCoretype ?? "(unset)")   detected ISA: \(output.detectedISA)   threads: \(threads)")
-    print("GFLOPS, median [min..max] over repeats of >= 20 ms batches")
-    print("n or MxNxK".padding(toLength: 16, withPad: " ", startingAt: 0) + "path".padding(toLength: 18, withPad: " ", startingAt: 0) + "GFLOPS")
+    print("GFLOPS, median [min..max] over rounds of >= 20 ms batches, the paths timed in turn in each round;")
+    print("vs BLAS: median [min..max] over rounds of OpenBLAS's time / this path's time (above 1: faster)")
+    print("n or MxNxK".padding(toLength: 16, withPad: " ", startingAt: 0) + "path".padding(toLength: 18, withPad: " ", startingAt: 0) + "GFLOPS".padding(toLength: 42, withPad: " ", startingAt: 0) + "vs BLAS")
     for r in rows {
         let label = r.path == "wide" ? "wide/\(r.isa)" : r.path
         let size = r.m.map { "\($0)x\(r.n)x\(r.k ?? r.n)" } ?? String(r.n)
         print(size.padding(toLength: 16, withPad: " ", startingAt: 0)
               + label.padding(toLength: 18, withPad: " ", startingAt: 0)
-              + String(format: "%8.2f [%.2f..%.2f] (%d repeats)", r.gflops.median, r.gflops.min, r.gflops.max, r.gflops.repeats))
+              + String(format: "%8.2f [%.2f..%.2f] (%d rounds)", r.gflops.median, r.gflops.min, r.gflops.max, r.gflops.repeats)
+                  .padding(toLength: 42, withPad: " ", startingAt: 0)
+              + (r.vsBLAS.map { String(format: "%5.3f [%.3f..%.3f]", $0.median, $0.min, $0.max) } ?? ""))
     }
 }

@@ -141,24 +141,12 @@ static int gemv_if_vector(mlc_isa isa, int trans_a, int trans_b, size_t m, size_
     return 0;
 }
 
-int mlc_sgemm(mlc_isa isa, int trans_a, int trans_b, size_t m, size_t n, size_t k,
-              float alpha, const float *a, size_t lda, const float *b, size_t ldb,
-              float beta, float *c, size_t ldc) {
-    if (m == 0 || n == 0) return 0;
-    if (k == 0 || alpha == 0.0f) {
-        scale_c(m, n, beta, c, ldc);
-        return 0;
-    }
-    if (gemv_if_vector(isa, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) return 0;
-#if defined(__x86_64__)
-    // While B (k x n) fits in L2 the unpacked kernel runs at peak and packing only costs time: measured with
-    // `GEMMBench --crossover` (README, "GEMM"): unpacked 115 GFLOPS vs packed 103 at n = 256, 100 vs 104 at 384.
-    if (isa != MLC_ISA_BASELINE && !trans_b && k * n <= MLC_SGEMM_SMALL_B_ELEMENTS) {
-        mlc_sgemm_small_avx2(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        return 0;
-    }
-#endif
-
+// The packed path: blocks of A and B copied into aligned buffers sized for L2 / L1, micro-kernel tiles,
+// edge tiles through a scratch tile. Kept out of line so that the small path's call stays cheap (its
+// 2.6 KiB frame and spills cost about 6 ns per call at n = 2..8, measured in a C harness).
+static __attribute__((noinline)) int sgemm_packed(mlc_isa isa, int trans_a, int trans_b, size_t m, size_t n,
+                                                  size_t k, float alpha, const float *a, size_t lda,
+                                                  const float *b, size_t ldb, float beta, float *c, size_t ldc) {
     gemm_config cfg = config_for(isa);
     size_t kc_max = min_sz(cfg.kc, k);
     size_t mc_max = round_up(min_sz(cfg.mc, m), cfg.mr);
@@ -210,3 +198,25 @@ int mlc_sgemm(mlc_isa isa, int trans_a, int trans_b, size_t m, size_t n, size_t 
     free(bp);
     return 0;
 }
+
+int mlc_sgemm(mlc_isa isa, int trans_a, int trans_b, size_t m, size_t n, size_t k,
+              float alpha, const float *a, size_t lda, const float *b, size_t ldb,
+              float beta, float *c, size_t ldc) {
+    if (m == 0 || n == 0) return 0;
+    if (k == 0 || alpha == 0.0f) {
+        scale_c(m, n, beta, c, ldc);
+        return 0;
+    }
+    if (gemv_if_vector(isa, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) return 0;
+#if defined(__x86_64__)
+    // While B (k x n) fits in L2 the unpacked kernel runs at peak and packing only costs time: measured with
+    // `GEMMBench --crossover` (README, "GEMM"): unpacked 115 GFLOPS vs packed 103 at n = 256, 100 vs 104 at 384.
+    if (isa != MLC_ISA_BASELINE && !trans_b && k * n <= MLC_SGEMM_SMALL_B_ELEMENTS) {
+        if (isa == MLC_ISA_AVX512) mlc_sgemm_small_avx512(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else mlc_sgemm_small_avx2(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return 0;
+    }
+#endif
+    return sgemm_packed(isa, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+

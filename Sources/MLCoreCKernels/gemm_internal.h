@@ -25,5 +25,8 @@ void mlc_sgemv_dots_avx512(size_t n, size_t k, float alpha, const float *a, size
 /// B row-major k x n (not transposed). Register blocks of up to 6 rows x 16 columns, masked column tails.
 void mlc_sgemm_small_avx2(int trans_a, size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
                           const float *b, size_t ldb, float beta, float *c, size_t ldc);
+/// The same contract at AVX-512 F: up to 4 rows x 64 columns per register tile, masked tails.
+void mlc_sgemm_small_avx512(int trans_a, size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
+                            const float *b, size_t ldb, float beta, float *c, size_t ldc);
 
 #endif

@@ -25,7 +25,7 @@ public enum GEMM {
         let problem = try validate(a, b, transposeA: transposeA, transposeB: transposeB)
         // beta = 0: C is written, never read.
         var c = try Tensor.uninitialized([problem.m, problem.n], dtype: a.dtype)
-        try run(problem, a, b, &c, alpha: alpha, beta: 0, options: options)
+        run(problem, a, b, &c, alpha: alpha, beta: 0, options: options)
         return c
     }
 
@@ -39,46 +39,39 @@ public enum GEMM {
     ) throws {
         let problem = try validate(a, b, transposeA: transposeA, transposeB: transposeB)
         guard c.dtype == a.dtype else { throw TensorError.dtypeMismatch(operation: "gemm output", expected: a.dtype, actual: c.dtype) }
-        guard c.rank == 2, c.shape[0] == problem.m, c.shape[1] == problem.n else {
+        let sc = c.shape.dims
+        guard sc.count == 2, sc[0] == problem.m, sc[1] == problem.n else {
             throw TensorError.shapeMismatch(operation: "gemm output", [problem.m, problem.n], c.shape)
         }
-        try run(problem, a, b, &c, alpha: alpha, beta: beta, options: options)
+        run(problem, a, b, &c, alpha: alpha, beta: beta, options: options)
     }
 
     static func validate(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) throws -> GEMMProblem {
-        guard a.rank == 2 else { throw TensorError.shapeMismatch(operation: "gemm: A must be 2-D", a.shape, b.shape) }
-        guard b.rank == 2 else { throw TensorError.shapeMismatch(operation: "gemm: B must be 2-D", a.shape, b.shape) }
+        // Each shape is read once: every `shape` access copies a Shape (a retain and a release).
+        let sa = a.shape.dims, sb = b.shape.dims
+        guard sa.count == 2 else { throw TensorError.shapeMismatch(operation: "gemm: A must be 2-D", a.shape, b.shape) }
+        guard sb.count == 2 else { throw TensorError.shapeMismatch(operation: "gemm: B must be 2-D", a.shape, b.shape) }
         guard a.dtype == b.dtype else { throw TensorError.dtypeMismatch(operation: "gemm", expected: a.dtype, actual: b.dtype) }
         guard a.dtype == .float32 || a.dtype == .float64 else { throw TensorError.unsupportedDType(operation: "gemm", a.dtype) }
-        let (m, ka) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
-        let (kb, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+        let (m, ka) = transposeA ? (sa[1], sa[0]) : (sa[0], sa[1])
+        let (kb, n) = transposeB ? (sb[1], sb[0]) : (sb[0], sb[1])
         guard ka == kb else { throw TensorError.shapeMismatch(operation: "gemm: inner dimensions differ", a.shape, b.shape) }
         return GEMMProblem(m: m, n: n, k: ka, transA: transposeA, transB: transposeB,
-                           lda: Swift.max(a.shape[1], 1), ldb: Swift.max(b.shape[1], 1), ldc: Swift.max(n, 1))
+                           lda: Swift.max(sa[1], 1), ldb: Swift.max(sb[1], 1), ldc: Swift.max(n, 1))
     }
 
     static func run(_ p: GEMMProblem, _ a: Tensor, _ b: Tensor, _ c: inout Tensor,
-                    alpha: Double, beta: Double, options: KernelOptions) throws {
+                    alpha: Double, beta: Double, options: KernelOptions) {
         let path = options.path ?? KernelPaths.gemm(m: p.m, n: p.n, k: p.k, dtype: a.dtype)
+        // validate() checked that a, b and c share one float type. a and b are borrowed for this whole call
+        // and c is inout, so their element pointers stay valid until we return.
         switch a.dtype {
         case .float32:
-            try a.withUnsafeBufferPointer(as: Float.self) { ab in
-                try b.withUnsafeBufferPointer(as: Float.self) { bb in
-                    try c.withUnsafeMutableBufferPointer(as: Float.self) { cb in
-                        sgemm(p, path: path, alpha: Float(alpha), ab.baseAddress!, bb.baseAddress!,
-                              beta: Float(beta), cb.baseAddress!, options: options)
-                    }
-                }
-            }
+            sgemm(p, path: path, alpha: Float(alpha), a.unsafeElements(as: Float.self), b.unsafeElements(as: Float.self),
+                  beta: Float(beta), c.unsafeMutableElements(as: Float.self), options: options)
         default:
-            try a.withUnsafeBufferPointer(as: Double.self) { ab in
-                try b.withUnsafeBufferPointer(as: Double.self) { bb in
-                    try c.withUnsafeMutableBufferPointer(as: Double.self) { cb in
-                        dgemm(p, path: path, alpha: alpha, ab.baseAddress!, bb.baseAddress!,
-                              beta: beta, cb.baseAddress!, options: options)
-                    }
-                }
-            }
+            dgemm(p, path: path, alpha: alpha, a.unsafeElements(as: Double.self), b.unsafeElements(as: Double.self),
+                  beta: beta, c.unsafeMutableElements(as: Double.self), options: options)
         }
     }
 

@@ -66,7 +66,12 @@ public struct KernelOptions: Sendable, Hashable {
     }
 
     /// The instruction-set level the wide path will use.
-    var wideLevel: InstructionSet { Swift.min(instructionSet ?? .detected, .detected) }
+    var wideLevel: InstructionSet {
+        // Read from C (a cached load), not from ``InstructionSet/detected``: Swift guards that global with a
+        // swift_once call on every access, twice here, on every kernel call.
+        let detected = InstructionSet(rawValue: Int(mlc_detected_isa().rawValue)) ?? .baseline
+        return Swift.min(instructionSet ?? detected, detected)
+    }
 }
 
 /// The number of cores, as the scheduler sees them.

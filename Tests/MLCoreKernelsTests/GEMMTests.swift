@@ -17,6 +17,9 @@ import Testing
             (1, 1, 1), (1, 7, 3), (5, 1, 9), (13, 17, 1), (0, 5, 3), (5, 0, 3), (4, 5, 0), (1, 300, 70),
             (300, 1, 70), (1, 33, 257), (2, 47, 5), (11, 32, 31), (12, 32, 64), (13, 33, 65), (25, 81, 79),
             (32, 32, 32), (64, 64, 64), (100, 37, 129), (128, 128, 128), (49, 200, 300), (256, 256, 256),
+            // The AVX-512 small kernel's panels and tails: ymm tails (24, 40, 100 = 64 + 36), masked zmm tails
+            // (29, 61), balanced panels (96 = 48 + 48, 130 = 48 + 48 + 34), row blocks of 4 and 6 with remainders.
+            (7, 24, 9), (9, 40, 17), (5, 29, 33), (6, 61, 20), (13, 96, 7), (3, 130, 11), (11, 100, 5), (17, 8, 8),
         ]
         c += triples.map { Case(m: $0.0, n: $0.1, k: $0.2) }
         return c
@@ -95,6 +98,24 @@ import Testing
         for (path, isa) in Self.paths + [(.reference, nil)] {
             let c = try GEMM.multiply(a, b, options: .init(path: path, instructionSet: isa))
             #expect(try c.scalars(as: Float.self) == [19, 22, 43, 50], "path \(path)")
+        }
+    }
+
+    @Test("row views as operands, and an output that shares storage with an operand, copy on write")
+    func viewsAndSharedStorage() throws {
+        // A and B are row slices (offset views); C starts as a copy of A's storage, so writing it must copy
+        // first and leave A (and the product's input) untouched.
+        let whole = try Tensor(shape: [12, 6], scalars: (0..<72).map { Float($0 % 7) - 3 })
+        let a = try whole.rows(2..<8)             // 6 x 6, starts at element 12
+        let b = try whole.rows(6..<12)            // 6 x 6, starts at element 36
+        let aBefore = try a.scalars(as: Float.self)
+        for (path, isa) in Self.paths {
+            var expected = a
+            try GEMM.multiply(a, b, into: &expected, alpha: 0.5, beta: 2, options: .init(threads: 1, path: .reference))
+            var c = a                             // shares storage with `a` and `whole`
+            try GEMM.multiply(a, b, into: &c, alpha: 0.5, beta: 2, options: .init(threads: 1, path: path, instructionSet: isa))
+            #expect(try Self.diff(c, expected) <= Double(Tolerance.gemmFloat(k: 6)) * 3, "path \(path) isa \(isa?.description ?? "-")")
+            #expect(try a.scalars(as: Float.self) == aBefore, "path \(path): the operand changed")
         }
     }
 
