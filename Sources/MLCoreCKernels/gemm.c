@@ -211,6 +211,7 @@ int mlc_sgemm(mlc_isa isa, int trans_a, int trans_b, size_t m, size_t n, size_t 
 #if defined(__x86_64__)
     // While B (k x n) fits in L2 the unpacked kernel runs at peak and packing only costs time: measured with
     // `GEMMBench --crossover` (README, "GEMM"): unpacked 115 GFLOPS vs packed 103 at n = 256, 100 vs 104 at 384.
+    // The AVX-512 small kernel also beats OpenBLAS's own small-matrix kernel from n = 8 (see KernelPaths).
     if (isa != MLC_ISA_BASELINE && !trans_b && k * n <= MLC_SGEMM_SMALL_B_ELEMENTS) {
         if (isa == MLC_ISA_AVX512) mlc_sgemm_small_avx512(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         else mlc_sgemm_small_avx2(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);

@@ -147,11 +147,30 @@ static MLC_AVX2 inline __attribute__((always_inline)) void small_block(
     }
 }
 
-#define MLC_SMALL_CASE(R, V)                                                                                  \
-    case R:                                                                                                   \
-        if (masked) small_block(R, V, 1, mask, k, ar, sa_col, bp, ldb, alpha, beta, crow, ldc);               \
-        else small_block(R, V, 0, mask, k, ar, sa_col, bp, ldb, alpha, beta, crow, ldc);                      \
-        break;
+// Each (R, V, MASKED) block is its own function with the small stack frame its registers need (as in
+// gemm_avx512.c: one function holding every block costs several ns per call at n = 8); the driver picks
+// one from a table.
+typedef void (*small_block_fn)(__m256i mask, size_t k, const float *const *ar, size_t sa_col, const float *bp,
+                               size_t ldb, float alpha, float beta, float *crow, size_t ldc);
+#define MLC_SMALL_BLOCK(R, V, M)                                                                              \
+    static MLC_AVX2 __attribute__((noinline)) void small_block_##R##_##V##_##M(                               \
+        __m256i mask, size_t k, const float *const *ar, size_t sa_col, const float *bp, size_t ldb,          \
+        float alpha, float beta, float *crow, size_t ldc) {                                                   \
+        small_block(R, V, M, mask, k, ar, sa_col, bp, ldb, alpha, beta, crow, ldc);                           \
+    }
+#define MLC_SMALL_BLOCKS(V, M) MLC_SMALL_BLOCK(1, V, M) MLC_SMALL_BLOCK(2, V, M) MLC_SMALL_BLOCK(3, V, M)    \
+    MLC_SMALL_BLOCK(4, V, M) MLC_SMALL_BLOCK(5, V, M) MLC_SMALL_BLOCK(6, V, M)
+MLC_SMALL_BLOCKS(1, 0) MLC_SMALL_BLOCKS(2, 0) MLC_SMALL_BLOCKS(1, 1) MLC_SMALL_BLOCKS(2, 1)
+#undef MLC_SMALL_BLOCK
+#undef MLC_SMALL_BLOCKS
+#define MLC_ROW(V, M) {NULL, small_block_1_##V##_##M, small_block_2_##V##_##M, small_block_3_##V##_##M, \
+                       small_block_4_##V##_##M, small_block_5_##V##_##M, small_block_6_##V##_##M}
+// small_blocks[masked][vectors - 1][rows]
+static const small_block_fn small_blocks[2][2][7] = {
+    {MLC_ROW(1, 0), MLC_ROW(2, 0)},
+    {MLC_ROW(1, 1), MLC_ROW(2, 1)},
+};
+#undef MLC_ROW
 
 MLC_AVX2 void mlc_sgemm_small_avx2(int trans_a, size_t m, size_t n, size_t k, float alpha, const float *a,
                                    size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc) {
@@ -171,20 +190,9 @@ MLC_AVX2 void mlc_sgemm_small_avx2(int trans_a, size_t m, size_t n, size_t k, fl
             __m256i mask = lanes(cols % 8);
             const float *bp = b + j;
             float *crow = c + i * ldc + j;
-            if (cols > 8) {
-                switch (rows) {
-                    MLC_SMALL_CASE(1, 2) MLC_SMALL_CASE(2, 2) MLC_SMALL_CASE(3, 2)
-                    MLC_SMALL_CASE(4, 2) MLC_SMALL_CASE(5, 2) MLC_SMALL_CASE(6, 2)
-                }
-            } else {
-                switch (rows) {
-                    MLC_SMALL_CASE(1, 1) MLC_SMALL_CASE(2, 1) MLC_SMALL_CASE(3, 1)
-                    MLC_SMALL_CASE(4, 1) MLC_SMALL_CASE(5, 1) MLC_SMALL_CASE(6, 1)
-                }
-            }
+            small_blocks[masked][cols > 8][rows](mask, k, ar, sa_col, bp, ldb, alpha, beta, crow, ldc);
         }
         i += rows;
     }
 }
-#undef MLC_SMALL_CASE
 #endif

@@ -90,11 +90,12 @@ public enum ProcessorInfo {
 /// development machine (AMD EPYC, AVX-512; OpenBLAS 0.3.21); each threshold cites the benchmark that chose it.
 public enum KernelPaths {
     /// Our wide Float32 GEMM runs while B (`k * n` elements) fits in L2, where its unpacked kernel runs
-    /// near peak. `swift run -c release GEMMBench --crossover`, 1 thread, GFLOPS ours vs OpenBLAS:
-    /// n = 128: 112 vs 100, n = 256: 111 vs 104, n = 384: 100 vs 105, n = 512: 107 vs 104 (packed), n = 1024:
-    /// 102 vs 97. Below n = 96 OpenBLAS's Cooperlake small-matrix kernel is 3-5% faster than ours
-    /// (n = 8: 12.5 vs 12.8, n = 32: 97 vs 101), but with `OPENBLAS_CORETYPE=Haswell` (no small-matrix kernel)
-    /// it is 1.3-1.6x slower (n = 8: 8.0, n = 32: 74), so small shapes stay on our path on every BLAS build.
+    /// near peak. `swift run -c release GEMMBench --crossover`, 1 thread, square n, median over rounds of
+    /// OpenBLAS's time / ours (the paths timed in turn in every round), AVX-512 level: n = 8: 1.02-1.17,
+    /// 16: 1.01-1.04, 24: 1.07-1.09, 32: 1.01-1.03, 48-96: 0.99-1.01 (both at 97-99% of the core's FMA peak),
+    /// 128-256: 1.11-1.15 (OpenBLAS packs, we do not), 384: 1.01 (both packed), 512: 0.96. OpenBLAS 0.3.21's
+    /// Cooperlake small-matrix kernel is the rival below n = 128; with `OPENBLAS_CORETYPE=Haswell` (no
+    /// small-matrix kernel) OpenBLAS is 1.3-1.6x slower than ours there (n = 8: 8.0, n = 32: 74 GFLOPS).
     public static let gemmWideMaxBElements: Int = 256 * 256
     /// Without AVX2, the portable SIMD path (SSE/NEON) runs problems up to this many multiply-adds
     /// (n = 8: 10 GFLOPS vs OpenBLAS 8 with the Haswell core; it falls behind from n = 16).
