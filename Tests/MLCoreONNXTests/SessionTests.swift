@@ -1,3 +1,4 @@
+import Foundation
 @testable import MLCoreONNX
 import MLCoreTensor
 import Testing
@@ -54,6 +55,32 @@ import Testing
         #expect(releases == [0, 1, 2], "a dies at Exp, b and x at Add: \(releases)")
     }
 
+
+    @Test func unaryStepsOverwriteTheirInputOnlyWhenItDies() throws {
+        // x -> Add(x, 1) = s -> Relu(s) = r -> Sigmoid(r) = y, and s is also a graph output, and x also feeds
+        // Exp. In place: Sigmoid (r dies there), not Relu (s is an output); Exp may be x's last reader, but
+        // x is the caller's feed, so writing it must copy first.
+        let one = try Tensor(shape: [1], scalars: [1] as [Float])
+        let m = Self.model([Self.node("Add", ["x", "one"], ["s"]), Self.node("Relu", ["s"], ["r"]),
+                            Self.node("Sigmoid", ["r"], ["y"]), Self.node("Exp", ["x"], ["e"])],
+                           inputs: [Self.floatInput("x", [.fixed(4)])], outputs: ["y", "s", "e"], initializers: ["one": one])
+        let session = try InferenceSession(model: m, options: .init(threads: 1))
+        let inPlace = Dictionary(uniqueKeysWithValues: session.plan.steps.map { ($0.node.opType, $0.inPlace) })
+        #expect(inPlace["Add"] == false && inPlace["Relu"] == false && inPlace["Sigmoid"] == true, "\(inPlace)")
+        let xs: [Float] = [-3, -1, 0.5, 2]
+        let x = try Tensor(shape: [4], scalars: xs)
+        for _ in 0..<2 {  // a second run must see the same feed and give the same results
+            let out = try session.run(["x": x])
+            let s = xs.map { $0 + 1 }
+            #expect(try x.scalars(as: Float.self) == xs, "the caller's feed changed")
+            #expect(try out["s"]!.tensor!.scalars(as: Float.self) == s, "the output s was overwritten")
+            let y = try out["y"]!.tensor!.scalars(as: Float.self)
+            let expected = s.map { 1 / (1 + Foundation.exp(-Double(Swift.max($0, 0)))) }
+            #expect(zip(y, expected).allSatisfy { abs(Double($0) - $1) < 1e-6 }, "\(y) vs \(expected)")
+            let e = try out["e"]!.tensor!.scalars(as: Float.self)
+            #expect(zip(e, xs).allSatisfy { abs(Double($0) - Foundation.exp(Double($1))) < 1e-5 * Foundation.exp(Double($1)) }, "\(e)")
+        }
+    }
     @Test func rejectsCyclesUnknownOperatorsAndMissingValues() throws {
         let cyclic = Self.model([Self.node("Relu", ["b"], ["a"]), Self.node("Relu", ["a"], ["b"])],
                                 inputs: [], outputs: ["a"])

@@ -17,6 +17,10 @@ struct ExecutionPlan: Sendable {
         /// Slots whose last reader is this step: released after it, so their buffers free as early as
         /// liveness allows (peak memory follows the live set, not the whole graph).
         let releases: [Int]
+        /// The operator may overwrite its only input: it is an ``InPlaceOperator`` and this step is the
+        /// input's last reader. The run hands the input over (its slot emptied first), so an unshared
+        /// buffer is reused instead of allocating (and page-faulting) a new one.
+        let inPlace: Bool
 
         init(node: ONNXNode, op: any Operator, inputs: [Int?], outputs: [Int?], releases: [Int]) {
             self.node = node
@@ -24,6 +28,11 @@ struct ExecutionPlan: Sendable {
             self.inputs = inputs
             self.outputs = outputs
             self.releases = releases
+            if op is any InPlaceOperator, inputs.count == 1, outputs.count == 1, let input = inputs[0] {
+                inPlace = releases.contains(input)
+            } else {
+                inPlace = false
+            }
         }
 
         func releasing(_ slots: [Int]) -> Step {

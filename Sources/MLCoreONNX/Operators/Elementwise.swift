@@ -43,7 +43,7 @@ struct BinaryArithmetic: Operator {
 }
 
 /// Relu, Sigmoid, Tanh, Exp, Log, Erf on MLCore's vector kernels.
-struct UnaryMath: Operator {
+struct UnaryMath: InPlaceOperator {
     let kind: ActivationKind
     let spec: NodeSpec
 
@@ -64,6 +64,12 @@ struct UnaryMath: Operator {
         default:
             throw spec.error("element type \(x.dtype) is not supported")
         }
+    }
+
+    func runInPlace(_ x: inout Tensor, _ context: RunContext) throws -> Bool {
+        guard x.dtype == .float32 || x.dtype == .float64 else { return false }
+        try Activation.applyInPlace(kind, to: &x, options: context.kernelOptions)
+        return true
     }
 }
 

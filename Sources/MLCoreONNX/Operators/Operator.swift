@@ -11,6 +11,14 @@ protocol Operator: Sendable {
     func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value]
 }
 
+/// A one-input, one-output operator that can write its result over its input. The session calls
+/// ``runInPlace(_:_:)`` when the step is the input's last reader (see ``ExecutionPlan/Step/inPlace``).
+protocol InPlaceOperator: Operator {
+    /// Overwrites `x` with the result and returns true, or returns false (leaving `x` as it was) when this
+    /// input is not one it can handle in place; the session then calls ``Operator/run(_:_:)``.
+    func runInPlace(_ x: inout Tensor, _ context: RunContext) throws -> Bool
+}
+
 /// What an operator may use while running.
 struct RunContext: Sendable {
     var threads: Int

@@ -55,9 +55,21 @@ public final class InferenceSession: Sendable {
         var slotBytes = [Int](repeating: 0, count: plan.slotCount)
         var liveBytes = 0
         for step in plan.steps {
-            let args = step.inputs.map { $0.flatMap { slots[$0] } }
             context.liveBytes = liveBytes
-            let results = try step.op.run(args, context)
+            let results: [Value]
+            if step.inPlace, let input = step.inputs[0], case .tensor(var x)? = slots[input],
+               let op = step.op as? any InPlaceOperator {
+                // The input's last reader: empty its slot so that `x` holds the only reference (unless the
+                // caller or another slot shares the buffer, in which case writing it copies first).
+                slots[input] = nil
+                liveBytes -= slotBytes[input]
+                slotBytes[input] = 0
+                context.liveBytes = liveBytes
+                results = try op.runInPlace(&x, context) ? [.tensor(x)] : try op.run([.tensor(x)], context)
+            } else {
+                let args = step.inputs.map { $0.flatMap { slots[$0] } }
+                results = try step.op.run(args, context)
+            }
             for (i, slot) in step.outputs.enumerated() {
                 guard let slot else { continue }
                 guard i < results.count else {
