@@ -57,8 +57,7 @@ public final class InferenceSession: Sendable {
         for step in plan.steps {
             context.liveBytes = liveBytes
             let results: [Value]
-            if step.inPlace, let input = step.inputs[0], case .tensor(var x)? = slots[input],
-               let op = step.op as? any InPlaceOperator {
+            if let op = step.inPlaceOp, let input = step.inputs[0], case .tensor(var x)? = slots[input] {
                 // The input's last reader: empty its slot so that `x` holds the only reference (unless the
                 // caller or another slot shares the buffer, in which case writing it copies first).
                 slots[input] = nil
