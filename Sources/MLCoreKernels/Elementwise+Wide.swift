@@ -32,16 +32,26 @@ extension Elementwise {
                            level: InstructionSet, threads: Int) throws {
         let kernels = BinaryKernelsF32(op)
         let isa = level.cLevel
-        if a.shape == b.shape {
-            // One contiguous run: skip the plan (its set-up is most of the cost of a small call).
-            let ranges = partition(out.count, parts: ElementwiseThreads.parts(elements: out.count, threads: threads), granule: 64)
+        // One contiguous run: skip the plan (its set-up is most of the cost of a small call). That is the case
+        // when an operand has as many elements as the output (it is then the output, up to leading 1s) or one.
+        let n = out.count
+        if (a.count == n || a.count == 1) && (b.count == n || b.count == 1) {
+            let ranges = partition(n, parts: ElementwiseThreads.parts(elements: n, threads: threads), granule: 64)
+            let (scalarA, scalarB) = (a.count == 1 && n > 1, b.count == 1 && n > 1)
             try a.withUnsafeBufferPointer(as: Float.self) { bufA in
                 try b.withUnsafeBufferPointer(as: Float.self) { bufB in
                     try out.withUnsafeMutableBufferPointer(as: Float.self) { bufOut in
                         guard let pa = bufA.baseAddress, let pb = bufB.baseAddress, let po = bufOut.baseAddress else { return }
                         parallelFor(ranges.count, threads: threads) { t in
                             let r = ranges[t]
-                            kernels.vv(isa, pa + r.lowerBound, pb + r.lowerBound, po + r.lowerBound, r.count)
+                            // Both scalar would mean n == 1, where neither is marked scalar.
+                            if scalarB {
+                                kernels.vs(isa, pa + r.lowerBound, pb[0], po + r.lowerBound, r.count)
+                            } else if scalarA {
+                                kernels.sv(isa, pa[0], pb + r.lowerBound, po + r.lowerBound, r.count)
+                            } else {
+                                kernels.vv(isa, pa + r.lowerBound, pb + r.lowerBound, po + r.lowerBound, r.count)
+                            }
                         }
                     }
                 }

@@ -17,6 +17,8 @@ import Testing
         ([0, 3], [3]), ([2, 0], [2, 1]), ([3, 0], [0]), ([2, 1, 3], [1, 4, 1]), ([1, 1], [1, 1]),
         ([2, 3, 4, 5], [1, 3, 1, 1]), ([6, 5], [6, 1]), ([1, 6, 1], [5, 1, 7]), ([33, 17], [17]),
         ([2, 2, 2, 2, 2], [2, 1, 2, 1, 2]), ([1, 65], [65, 1]),
+        // Same element count up to leading 1s, and one-element operands of higher rank (the contiguous fast path).
+        ([1], [1, 1]), ([70], [1, 1, 70]), ([1, 3, 70], [3, 70]), ([1, 1], [4, 33]), ([9, 5], [1, 1, 1]),
     ].map { ShapePair(a: Shape($0.0), b: Shape($0.1)) }
 
     static func tensor(_ shape: Shape, seed: UInt64, in range: ClosedRange<Float> = -1...1) throws -> Tensor {
