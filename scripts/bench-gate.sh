@@ -10,5 +10,10 @@ baseline=${2:-results/baseline/$suite-quick.json}
 scripts/setup.sh
 swift build -c release --product bench >&2
 new=$(mktemp --suffix=.json)
-.build/release/bench --suite "$suite" --quick --threads 1 --out "$new" > /dev/null
+# Pinned to one core (taskset -c $MLCORE_BENCH_CPU, default 1), as the baseline was: unpinned, the same build's
+# single-stream p50 moved by up to 45% between runs here (GBDT 4.6 vs 6.7 us), pinned by 1-2%.
+cpu=${MLCORE_BENCH_CPU:-1}
+pin=()
+if command -v taskset >/dev/null; then pin=(taskset -c "$cpu"); else echo "taskset not found: not pinned" >&2; fi
+"${pin[@]}" .build/release/bench --suite "$suite" --quick --threads 1 --out "$new" > /dev/null
 .build/release/bench compare "$baseline" "$new" --max-regression 0.05

@@ -85,6 +85,20 @@ import Testing
     static var base: String { ReportComparisonTests.fixtures.appendingPathComponent("binary-classification-base.json").path }
     static var slower: String { ReportComparisonTests.fixtures.appendingPathComponent("binary-classification-20pct-slower.json").path }
 
+    @Test func inferenceFiguresAreTheMedianRoundWithItsSpread() throws {
+        func round(_ p50: Double, _ rate: Double, queries: Int) -> [Report.Result] {
+            [.init(system: "s", name: "latency_p50", value: p50, unit: "us", params: ["queries": String(queries)]),
+             .init(system: "s", name: "samples_per_second", value: rate, unit: "samples/s", params: ["queries": String(queries)])]
+        }
+        let merged = BinaryClassificationSuite.medianRound([round(3, 10, queries: 1), round(1, 30, queries: 2), round(2, 20, queries: 3)])
+        #expect(merged.map(\.name) == ["latency_p50", "samples_per_second"])
+        #expect(merged[0].value == 2 && merged[0].repeats?.min == 1 && merged[0].repeats?.max == 3 && merged[0].repeats?.repeats == 3)
+        #expect(merged[0].params["queries"] == "3", "parameters come from the median round")
+        #expect(merged[1].value == 20 && merged[1].params["queries"] == "3")
+        // A noisy figure now carries a spread, so a comparison can weigh it.
+        #expect(ReportComparison.spread(merged[0]) > 0.5)
+    }
+
     @Test func theReportHasEveryAlgorithmsFigures() throws {
         let report = try Report.decode(Data(contentsOf: URL(fileURLWithPath: Self.base)))
         #expect(report.suite == "binary-classification" && report.quick)

@@ -29,6 +29,23 @@ public struct BinaryClassificationSuite: BenchmarkSuite {
 
     /// Fits per case: 3 where a fit takes well under a few seconds (logreg and gbdt up to 1M rows, every fit of the
     /// quick run), else 1.
+    /// LoadGen rounds per inference scenario (see ``medianRound(_:)``).
+    static let inferenceRounds = 3
+
+    /// Per metric, the median of the rounds' values with their spread; the other fields (parameters, query
+    /// counts) from the round that gave the median.
+    static func medianRound(_ rounds: [[Report.Result]]) -> [Report.Result] {
+        guard let first = rounds.first else { return [] }
+        return first.indices.map { i in
+            let values = rounds.map { $0[i].value }
+            let order = values.indices.sorted { values[$0] < values[$1] }
+            var result = rounds[order[order.count / 2]][i]
+            result.repeats = RepeatStats(samples: values)
+            result.value = result.repeats!.median
+            return result
+        }
+    }
+
     static func repeats(algorithm: String, rows: Int, quick: Bool) -> Int {
         if quick { return 3 }
         return algorithm != "mlp" && rows <= 1_000_000 ? 3 : 1
@@ -115,16 +132,23 @@ public struct BinaryClassificationSuite: BenchmarkSuite {
                 let sut = try ONNXSystem(session: session, samples: test.features, name: system + "-onnx")
                 for scenario in [Scenario.singleStream, .offline] {
                     progress("\(subset.name): \(algorithm) \(scenario.rawValue)")
-                    var settings = TestSettings(scenario: scenario, minDuration: options.quick ? 1 : 5)
+                    // Three rounds, each a full LoadGen run of a third of the time: every figure is the median
+                    // round with the rounds' spread, so `bench compare` can tell drift of this machine
+                    // (up to 45% between identical runs for single-stream tails here) from a regression.
+                    var settings = TestSettings(scenario: scenario, minDuration: (options.quick ? 1 : 5) / Double(Self.inferenceRounds))
                     settings.minQueries = scenario == .offline ? (options.quick ? 3 : 5) : 100
-                    let result = try LoadGenerator().run(sut, settings: settings)
-                    var entries = InferenceBenchmark.results(result, dataset: "\(datasetName)-test", model: "\(subset.name)-\(algorithm).onnx",
-                                                             threads: options.threads)
-                    if scenario == .offline { entries = entries.filter { $0.name == "samples_per_second" } }
-                    report.results += entries
-                    if !result.valid {
-                        report.notes.append("\(subset.name) \(algorithm) \(scenario.rawValue) INVALID: " + result.invalidReasons.joined(separator: "; "))
+                    var rounds: [[Report.Result]] = []
+                    for _ in 0..<Self.inferenceRounds {
+                        let result = try LoadGenerator().run(sut, settings: settings)
+                        var entries = InferenceBenchmark.results(result, dataset: "\(datasetName)-test", model: "\(subset.name)-\(algorithm).onnx",
+                                                                 threads: options.threads)
+                        if scenario == .offline { entries = entries.filter { $0.name == "samples_per_second" } }
+                        rounds.append(entries)
+                        if !result.valid {
+                            report.notes.append("\(subset.name) \(algorithm) \(scenario.rawValue) INVALID: " + result.invalidReasons.joined(separator: "; "))
+                        }
                     }
+                    report.results += Self.medianRound(rounds)
                 }
             }
         }
