@@ -37,6 +37,40 @@ import Testing
         #expect(ReportComparison(base: b, new: n).outcome == .regression)
     }
 
+    @Test func theHarnessCheckIsShownButNotGated() throws {
+        var b = try Report.decode(Data(contentsOf: URL(fileURLWithPath: Self.base)))
+        b.results = [.init(system: "null", name: "harness_overhead_p50", value: 0.04, unit: "us"),
+                     .init(system: "s", name: "latency_p50", value: 2, unit: "us")]
+        var n = b
+        n.results[0].value = 0.05  // one clock tick: 25% "worse"
+        let c = ReportComparison(base: b, new: n)
+        #expect(c.outcome == .ok && c.rows[0].note.contains("not gated"), "\(c.table())")
+        n.results[1].value = 3
+        #expect(ReportComparison(base: b, new: n).outcome == .regression, "MLCore's own figures still gate")
+        // Named metrics can be made informational (bench-gate.sh does it for latency tails).
+        let relaxed = ReportComparison(base: b, new: n, informational: ["latency_p50"])
+        #expect(relaxed.outcome == .ok && relaxed.rows[1].note.contains("informational"), "\(relaxed.table())")
+    }
+
+    @Test func bestOfSeveralRunsTakesEachFiguresBestRun() throws {
+        var a = try Report.decode(Data(contentsOf: URL(fileURLWithPath: Self.base)))
+        a.results = [.init(system: "s", name: "latency_p50", value: 7.2, unit: "us", params: ["queries": "9"]),
+                     .init(system: "s", name: "samples_per_second", value: 100, unit: "samples/s"),
+                     .init(system: "s", name: "auc", value: 0.75, unit: "1")]
+        var b = a, c = a
+        b.results[0].value = 12.2; b.results[1].value = 140; b.results[2].value = 0.9
+        c.results[0].value = 7.4; c.results[0].params["queries"] = "5"; c.results[1].value = 90
+        let merged = try #require(Report.bestOf([b, a, c]))
+        #expect(merged.results.map(\.value) == [7.2, 140, 0.9], "lowest latency, highest throughput, accuracy from the first")
+        #expect(merged.results[0].params["queries"] == "9", "the whole result of the best run is kept")
+        #expect(Report.bestOf([]) == nil && Report.bestOf([a])?.results.map(\.value) == a.results.map(\.value))
+        // A slow run among fast ones no longer fails the gate; all runs slow still does.
+        var slow = a
+        slow.results[0].value = 12.2
+        #expect(ReportComparison(base: a, new: try #require(Report.bestOf([slow, a]))).outcome == .ok)
+        #expect(ReportComparison(base: a, new: try #require(Report.bestOf([slow, slow]))).outcome == .regression)
+    }
+
     @Test func directionAndAccuracyRules() throws {
         var b = try Report.decode(Data(contentsOf: URL(fileURLWithPath: Self.base)))
         b.results = [.init(system: "s", name: "latency_p90", value: 100, unit: "us"),
