@@ -118,7 +118,7 @@ public struct Tensor: Sendable {
     /// The address of the first element, for kernels inside MLCore that call C with a tensor they borrow:
     /// valid while this tensor value is alive and unmutated (a function's parameters are, for its whole call).
     /// Saves the closure and retain/release of ``withUnsafeBufferPointer(as:_:)`` on the per-call path
-    /// (GEMM at n = 8 costs about 75 ns, two thirds of it outside the kernel). The caller checks `dtype`.
+    /// (with them, a GEMM call at n = 8 went from 75 to 52 ns, the kernel being about 30). The caller checks `dtype`.
     @inlinable
     package func unsafeElements<T: TensorScalar>(as type: T.Type) -> UnsafePointer<T> {
         UnsafePointer(storage.bytes.assumingMemoryBound(to: T.self) + offset)
