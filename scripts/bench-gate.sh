@@ -29,9 +29,8 @@ for i in $(seq 1 "$runs"); do
   reports+=("$out/run$i.json")
 done
 if [ "${MLCORE_GATE_WRITE_BASELINE:-0}" = 1 ]; then
-  base=$baseline
-  [ -f "$base" ] || base=${reports[0]}  # a first baseline: compare with one of the runs, only to write the merge
-  .build/release/bench compare "$base" "${reports[@]}" --merged-out "$baseline" > /dev/null || true
+  # The merge does not depend on the base: compare with the first run only to write it.
+  .build/release/bench compare "${reports[0]}" "${reports[@]}" --merged-out "$baseline" > /dev/null || true
   [ -f "$baseline" ] || { echo "could not write $baseline" >&2; exit 2; }
   echo "baseline written: $baseline (best of $runs runs)"
   exit 0

@@ -12,9 +12,7 @@ struct GEMMProblem: Sendable, Hashable {
     /// Splits C into row blocks (or column blocks when there are too few rows) and runs `body` on each
     /// sub-problem with pointers offset to it, over `threads` threads. Each block writes its own part of C,
     /// so results do not depend on the thread count.
-    /// Inlined so that a one-thread or small call reaches `body` directly; the split itself is out of line
-    /// (``blocks(threads:_:_:_:_:)``). (No difference measurable at n = 8; kept for the simpler hot path.)
-    @inline(__always) func parallel<T>(
+    func parallel<T>(
         threads: Int, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>,
         _ body: (GEMMProblem, UnsafePointer<T>, UnsafePointer<T>, UnsafeMutablePointer<T>) -> Void
     ) {
@@ -24,13 +22,6 @@ struct GEMMProblem: Sendable, Hashable {
             body(self, a, b, c)
             return
         }
-        blocks(threads: threads, a, b, c, body)
-    }
-
-    private func blocks<T>(
-        threads: Int, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>,
-        _ body: (GEMMProblem, UnsafePointer<T>, UnsafePointer<T>, UnsafeMutablePointer<T>) -> Void
-    ) {
         // Row blocks are multiples of 12 rows (a multiple of every micro-kernel's mr), column blocks of 64.
         if m >= 2 * 12 || n < 2 * 64 {
             let ranges = partition(m, parts: threads, granule: 12)

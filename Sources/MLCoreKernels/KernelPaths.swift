@@ -29,7 +29,10 @@ public enum InstructionSet: Int, Sendable, CaseIterable, Comparable, CustomStrin
     case avx512 = 2
 
     /// The widest level this CPU and operating system support, detected once.
-    public static let detected: InstructionSet = InstructionSet(rawValue: Int(mlc_detected_isa().rawValue)) ?? .baseline
+    public static let detected: InstructionSet = cpu
+
+    /// The level C detected (cached there): a plain call, where reading ``detected`` costs a swift_once.
+    static var cpu: InstructionSet { InstructionSet(rawValue: Int(mlc_detected_isa().rawValue)) ?? .baseline }
 
     /// Every level up to ``detected``: the ones whose bodies can run here.
     public static var runnable: [InstructionSet] { allCases.filter { $0 <= detected } }
@@ -67,9 +70,8 @@ public struct KernelOptions: Sendable, Hashable {
 
     /// The instruction-set level the wide path will use.
     var wideLevel: InstructionSet {
-        // Read from C (a cached load), not from ``InstructionSet/detected``: Swift guards that global with a
-        // swift_once call on every access, twice here, on every kernel call.
-        let detected = InstructionSet(rawValue: Int(mlc_detected_isa().rawValue)) ?? .baseline
+        // On every kernel call: ``InstructionSet/cpu``, not ``InstructionSet/detected`` (two swift_once calls).
+        let detected = InstructionSet.cpu
         return Swift.min(instructionSet ?? detected, detected)
     }
 }

@@ -100,7 +100,7 @@ public struct Tensor: Sendable {
         as type: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R
     ) throws -> R {
         guard dtype == T.dtype else { throw TensorError.dtypeMismatch(operation: "read", expected: T.dtype, actual: dtype) }
-        let base = storage.bytes.assumingMemoryBound(to: T.self) + offset
+        let base = unsafeElements(as: T.self)
         return try withExtendedLifetime(storage) { try body(UnsafeBufferPointer(start: base, count: count)) }
     }
 
@@ -110,8 +110,7 @@ public struct Tensor: Sendable {
         as type: T.Type, _ body: (UnsafeMutableBufferPointer<T>) throws -> R
     ) throws -> R {
         guard dtype == T.dtype else { throw TensorError.dtypeMismatch(operation: "write", expected: T.dtype, actual: dtype) }
-        makeUnique()
-        let base = storage.bytes.assumingMemoryBound(to: T.self) + offset
+        let base = unsafeMutableElements(as: T.self)
         return try withExtendedLifetime(storage) { try body(UnsafeMutableBufferPointer(start: base, count: count)) }
     }
 

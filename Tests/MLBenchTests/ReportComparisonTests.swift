@@ -47,7 +47,7 @@ import Testing
         #expect(c.outcome == .ok && c.rows[0].note.contains("not gated"), "\(c.table())")
         n.results[1].value = 3
         #expect(ReportComparison(base: b, new: n).outcome == .regression, "MLCore's own figures still gate")
-        // Named metrics can be made informational (bench-gate.sh does it for latency tails).
+        // Named metrics can be made informational (`bench compare --informational NAME,...`).
         let relaxed = ReportComparison(base: b, new: n, informational: ["latency_p50"])
         #expect(relaxed.outcome == .ok && relaxed.rows[1].note.contains("informational"), "\(relaxed.table())")
     }

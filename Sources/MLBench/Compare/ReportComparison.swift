@@ -32,9 +32,6 @@ public struct ReportComparison {
     /// True when the reports come from different machines: the table compares hardware.
     public var crossMachine: Bool
 
-    /// The system name of the load generator's null system (see ``NullSystem``).
-    static let harnessSystem = "null"
-
     /// Parameters that vary from run to run and do not identify a case.
     static let volatileParams: Set<String> = ["queries", "samples", "warmup_queries", "valid", "invalid_reasons", "server_queries_per_second"]
 
@@ -68,7 +65,7 @@ public struct ReportComparison {
             var regressed = false
             var note = ""
             if !crossMachine {
-                if r.system == Self.harnessSystem {
+                if r.system == NullSystem.systemName {
                     // The load generator's own cost per query (tens of ns, read at the clock's 10 ns
                     // resolution): a check of the harness shown beside the figures, not a figure of MLCore.
                     note = "harness check, not gated"

@@ -29,9 +29,7 @@ public struct InferenceBenchmark {
         var nullSettings = settings
         nullSettings.minDuration = Swift.min(settings.minDuration, 1)
         nullSettings.minQueries = Swift.min(settings.minQueries, 1000)
-        let overhead = try LoadGenerator().run(NullSystem(sampleCount: csv.rowCount), settings: nullSettings)
-        report.results.append(.init(system: "null", name: "harness_overhead_p50", value: overhead.percentile(50) * 1e6, unit: "us",
-                                    scenario: settings.scenario.rawValue, params: ["queries": String(overhead.queries)]))
+        report.results.append(try NullSystem.harnessOverhead(settings: nullSettings, sampleCount: csv.rowCount))
         return result
     }
 

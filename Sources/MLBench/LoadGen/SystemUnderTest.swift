@@ -13,9 +13,18 @@ public protocol SystemUnderTest: AnyObject {
 
 /// A system that does nothing: timing it measures the harness's own cost per query.
 public final class NullSystem: SystemUnderTest {
-    public let name = "null"
+    /// The system name of its figures in reports.
+    public static let systemName = "null"
+    public let name = NullSystem.systemName
     public let sampleCount: Int
     public init(sampleCount: Int) { self.sampleCount = sampleCount }
     public func loadSamples(_ indices: [Int]) {}
     public func issue(_ query: [Int]) { blackHole(query.count) }
+
+    /// The load generator's own cost per query: `harness_overhead_p50` of a run under `settings`.
+    static func harnessOverhead(settings: TestSettings, sampleCount: Int) throws -> Report.Result {
+        let overhead = try LoadGenerator().run(NullSystem(sampleCount: sampleCount), settings: settings)
+        return .init(system: systemName, name: "harness_overhead_p50", value: overhead.percentile(50) * 1e6, unit: "us",
+                     scenario: settings.scenario.rawValue, params: ["queries": String(overhead.queries)])
+    }
 }

@@ -8,26 +8,8 @@ import Glibc
 /// comes first. Returns seconds per call of each batch.
 public func measurePerCall(minSeconds: Double = 0.5, minRepeats: Int = 5, batchSeconds: Double = 0.02,
                            _ body: () -> Void) -> RepeatStats {
-    // Calibrate the batch size on the warm-up.
-    var calls = 1
-    while true {
-        let t0 = monotonicSeconds()
-        for _ in 0..<calls { body() }
-        let dt = monotonicSeconds() - t0
-        if dt >= batchSeconds / 4 || calls >= 1 << 24 {
-            calls = Swift.max(1, Int(Double(calls) * batchSeconds / Swift.max(dt, 1e-9)))
-            break
-        }
-        calls *= 4
-    }
-    var samples: [Double] = []
-    let start = monotonicSeconds()
-    while samples.count < minRepeats || monotonicSeconds() - start < minSeconds {
-        let t0 = monotonicSeconds()
-        for _ in 0..<calls { body() }
-        samples.append((monotonicSeconds() - t0) / Double(calls))
-    }
-    return RepeatStats(samples: samples)
+    RepeatStats(samples: measureInterleaved(count: 1, minSeconds: minSeconds, minRepeats: minRepeats,
+                                            batchSeconds: batchSeconds) { _ in body() }[0])
 }
 
 /// Times `count` variants side by side: after a calibrating warm-up of each, every round times one batch

@@ -53,14 +53,11 @@ enum BoostingObjective: Sendable, Hashable {
             let factor = Double(k) / Double(k - 1)
             var p = [Double](repeating: 0, count: k)
             for i in range {
-                var m = -Double.infinity
-                for c in 0..<k { m = Swift.max(m, scores[i * k + c]) }
-                var sum = 0.0
-                for c in 0..<k { p[c] = Foundation.exp(scores[i * k + c] - m); sum += p[c] }
+                softmax(scores + i * k, k: k, into: &p)
                 let wi = w?[i] ?? 1
                 let label = Int(y[i])
                 for c in 0..<k {
-                    let q = p[c] / sum
+                    let q = p[c]
                     let slot = 2 * (c * rows + i)
                     pairs[slot] = Float((q - (c == label ? 1 : 0)) * wi)
                     pairs[slot + 1] = Float(Swift.max(factor * q * (1 - q), 1e-16) * wi)
@@ -109,14 +106,14 @@ enum BoostingObjective: Sendable, Hashable {
     }
 }
 
-/// Softmax of row `row` of `scores` (`k` columns) into `p`.
+/// Softmax of the `k` scores at `row` into `p`.
 @inline(__always)
-func softmax(_ scores: [Double], row: Int, k: Int, into p: inout [Double]) {
+func softmax(_ row: UnsafePointer<Double>, k: Int, into p: inout [Double]) {
     var m = -Double.infinity
-    for c in 0..<k { m = Swift.max(m, scores[row * k + c]) }
+    for c in 0..<k { m = Swift.max(m, row[c]) }
     var sum = 0.0
     for c in 0..<k {
-        p[c] = Foundation.exp(scores[row * k + c] - m)
+        p[c] = Foundation.exp(row[c] - m)
         sum += p[c]
     }
     for c in 0..<k { p[c] /= sum }

@@ -135,9 +135,11 @@ public struct GradientBoostingModel: Classifier {
         case .multiclass(let k):
             var p = [Double](repeating: 0, count: scores.count)
             var row = [Double](repeating: 0, count: k)
-            for i in 0..<(scores.count / k) {
-                softmax(scores, row: i, k: k, into: &row)
-                for c in 0..<k { p[i * k + c] = row[c] }
+            scores.withUnsafeBufferPointer { s in
+                for i in 0..<(scores.count / k) {
+                    softmax(s.baseAddress! + i * k, k: k, into: &row)
+                    for c in 0..<k { p[i * k + c] = row[c] }
+                }
             }
             return p
         case .regressionL2:

@@ -227,24 +227,20 @@ final class HistogramTreeGrower {
         let groups = data.groups.count
         data.bins.withUnsafeBufferPointer { bp in
             rowIndex.withUnsafeBufferPointer { rp in
-                do {
-                    do {
-                        data.histogramOffsets.withUnsafeBufferPointer { op in
-                            let b = UncheckedSendable(bp.baseAddress!), r = UncheckedSendable(rp.baseAddress!)
-                            let g = UncheckedSendable(gp.baseAddress!)
-                            let o = UncheckedSendable(op.baseAddress!), out = UncheckedSendable(buffers)
-                            // Each chunk writes only its own buffer.
-                            parallelFor(chunks.count, threads: chunks.count) { c in
-                                let range = chunks[c]
-                                if allRows {
-                                    // Row i is row i: the chunk is a block of the matrix.
-                                    mlc_gbdt_histogram(b.value + range.lowerBound * groups, Int32(groups), nil,
-                                                       Int64(range.count), g.value + 2 * range.lowerBound, o.value, out.value[c])
-                                } else {
-                                    mlc_gbdt_histogram(b.value, Int32(groups), r.value + start + range.lowerBound,
-                                                       Int64(range.count), g.value, o.value, out.value[c])
-                                }
-                            }
+                data.histogramOffsets.withUnsafeBufferPointer { op in
+                    let b = UncheckedSendable(bp.baseAddress!), r = UncheckedSendable(rp.baseAddress!)
+                    let g = UncheckedSendable(gp.baseAddress!)
+                    let o = UncheckedSendable(op.baseAddress!), out = UncheckedSendable(buffers)
+                    // Each chunk writes only its own buffer.
+                    parallelFor(chunks.count, threads: chunks.count) { c in
+                        let range = chunks[c]
+                        if allRows {
+                            // Row i is row i: the chunk is a block of the matrix.
+                            mlc_gbdt_histogram(b.value + range.lowerBound * groups, Int32(groups), nil,
+                                               Int64(range.count), g.value + 2 * range.lowerBound, o.value, out.value[c])
+                        } else {
+                            mlc_gbdt_histogram(b.value, Int32(groups), r.value + start + range.lowerBound,
+                                               Int64(range.count), g.value, o.value, out.value[c])
                         }
                     }
                 }

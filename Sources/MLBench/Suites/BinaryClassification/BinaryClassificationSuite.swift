@@ -80,7 +80,7 @@ public struct BinaryClassificationSuite: BenchmarkSuite {
             let subset = try TrainingSubset.write(train, dataset: datasetName, rows: size.rows, seed: Self.seed, to: work)
             report.addDataset(.init(name: subset.name, rows: subset.rows, sha256: subset.sha256))
             let testFile = URL(fileURLWithPath: test.file)
-            let testHash = SHA256.hex([UInt8](try Data(contentsOf: testFile)))
+            let testHash = try SHA256.hex(contentsOfFile: testFile.path)
             report.addDataset(.init(name: "\(datasetName)-test", rows: test.features.shape[0], sha256: testHash))
 
             for algorithm in Self.algorithms {
@@ -155,9 +155,7 @@ public struct BinaryClassificationSuite: BenchmarkSuite {
         // The harness's own cost per query.
         var nullSettings = TestSettings(scenario: .singleStream, minDuration: 0.5)
         nullSettings.minQueries = 1000
-        let overhead = try LoadGenerator().run(NullSystem(sampleCount: 1000), settings: nullSettings)
-        report.results.append(.init(system: "null", name: "harness_overhead_p50", value: overhead.percentile(50) * 1e6, unit: "us",
-                                    scenario: Scenario.singleStream.rawValue))
+        report.results.append(try NullSystem.harnessOverhead(settings: nullSettings, sampleCount: 1000))
         report.notes.append("train_seconds is bench train's own figure (the fit, binning or scaling included); peak_memory is the peak resident memory (VmHWM) of the whole bench train process, CSV parsing included")
     }
 }
