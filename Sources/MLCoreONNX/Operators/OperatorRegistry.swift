@@ -58,6 +58,13 @@ extension OperatorRegistry {
         registerTensorOperators(&r)   // Operators/Tensor/Registry+Tensor.swift
         registerNNOperators(&r)       // Operators/NN/Registry+NN.swift
         registerMLOperators(&r)       // Operators/ML/Registry+ML.swift
+        registerRecurrentOperators(&r)     // Operators/Recurrent/Registry+Recurrent.swift
+        registerVisionOperators(&r)        // Operators/Vision/Registry+Vision.swift
+        registerTransformerOperators(&r)   // Operators/Transformer/Registry+Transformer.swift
+        registerMathOperators(&r)          // Operators/Math/Registry+Math.swift
+        registerQuantizationOperators(&r)  // Operators/Quantization/Registry+Quantization.swift
+        registerControlFlowOperators(&r)   // Operators/ControlFlow/Registry+ControlFlow.swift
+        registerSequenceOperators(&r)      // Operators/Sequence/Registry+Sequence.swift
         return r
     }()
 }

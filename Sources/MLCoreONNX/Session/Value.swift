@@ -1,10 +1,17 @@
 import MLCoreTensor
 
-/// A value flowing through an ONNX graph: a tensor, or a sequence of maps (ZipMap's output).
-public enum Value: Sendable {
+/// A value flowing through an ONNX graph: a tensor, a sequence of tensors, a map, an optional, or a
+/// sequence of maps (ZipMap's output).
+public indirect enum Value: Sendable {
     case tensor(Tensor)
     /// `seq(map(K, float))`: one map per row, every map with the same keys (ZipMap's contract).
     case mapSequence(MapSequence)
+    /// `seq(tensor(T))`: SequenceConstruct, SplitToSequence, Loop scan outputs of sequence type, ...
+    case sequence(TensorSequence)
+    /// `map(K, V)` with one tensor of keys and one of values, in the same order (DictVectorizer's input).
+    case map(keys: Tensor, values: Tensor)
+    /// `optional(T)`: `nil` is an empty optional (ONNX `Optional` without an input).
+    case optional(Value?)
 
     /// The tensor, or `nil` for a map sequence.
     public var tensor: Tensor? {
@@ -18,7 +25,22 @@ public enum Value: Sendable {
         switch self {
         case .tensor(let t): return bytes(t)
         case .mapSequence(let m): return bytes(m.values) + m.keys.count * MemoryLayout<String>.stride
+        case .sequence(let s): return s.tensors.reduce(0) { $0 + bytes($1) }
+        case let .map(keys, values): return bytes(keys) + bytes(values)
+        case .optional(let v): return v?.byteCount ?? 0
         }
+    }
+}
+
+/// A sequence of tensors of one element type (ONNX `seq(tensor(T))`); may be empty, so the type is kept.
+public struct TensorSequence: Sendable {
+    /// The element type every tensor in the sequence has.
+    public var elementType: DType
+    public var tensors: [Tensor]
+
+    public init(elementType: DType, tensors: [Tensor]) {
+        self.elementType = elementType
+        self.tensors = tensors
     }
 }
 
