@@ -153,6 +153,7 @@ extension ONNXType {
             guard let dims else { return type + "[?]" }
             return type + "[" + dims.map(\.description).joined(separator: ", ") + "]"
         case .sequence(let inner): return "seq(\(inner.summary))"
+        case .optional(let inner): return "optional(\(inner.summary))"
         case let .map(k, v): return "map(\(k?.description ?? "?"), \(v.summary))"
         case .unsupported(let s): return s
         }
