@@ -2,8 +2,8 @@ import MLCoreKernels
 import MLCoreTensor
 
 /// RNN (opsets 1, 7, 14), computed as onnxruntime does: `H_t = f(Xi + H_{t-1} Ri^T + Wbi + Rbi)`, one
-/// activation per direction (default Tanh). As in onnxruntime, `activation_alpha[d]` and `activation_beta[d]` go
-/// to direction `d`'s function (0 when the attribute is absent), and a negative `clip` means none.
+/// activation per direction (default Tanh), alphas and betas consumed as in ``LSTM``; as in onnxruntime, a
+/// negative `clip` means none.
 /// sequence_lens, layouts and outputs as ``LSTM``.
 /// - Complexity: O(seq · batch · hidden · (input + hidden)) per direction.
 /// - SeeAlso: https://onnx.ai/onnx/operators/onnx__RNN.html
@@ -16,14 +16,12 @@ struct RNN: Operator {
         self.spec = spec
         attributes = try RecurrentAttributes(spec, clipMustBePositive: false)
         let nd = attributes.numDirections
-        var names = try spec.strings("activations", default: Array(repeating: "Tanh", count: nd))
-        // The schema's default is ["Tanh", "Tanh"]; one direction takes the first.
-        if names.count == 2 && nd == 1 { names = [names[0]] }
-        guard names.count == nd else { throw spec.error("activations has \(names.count) entries, expected \(nd)") }
-        let alphas = try spec.floats("activation_alpha", default: []), betas = try spec.floats("activation_beta", default: [])
-        activations = try names.enumerated().map { d, name in
-            RecurrentActivation(kind: try RecurrentActivation.kind(name, spec),
-                                alpha: d < alphas.count ? alphas[d] : 0, beta: d < betas.count ? betas[d] : 0)
+        // The schema's default is ["Tanh", "Tanh"]; onnxruntime gives one direction the first.
+        if spec.has("activations"), try spec.strings("activations").count == 2, nd == 1 {
+            activations = [try RecurrentActivation.parseConsumed(spec, perDirection: 2, numDirections: 1, defaults: [])[0][0]]
+        } else {
+            activations = try RecurrentActivation.parseConsumed(spec, perDirection: 1, numDirections: nd, defaults: [.tanh])
+                .map { $0[0] }
         }
     }
 
