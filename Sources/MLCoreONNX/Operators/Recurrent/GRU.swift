@@ -51,6 +51,7 @@ struct GRU: Operator {
             // z, r: Wb + Rb; h: Wbh (+ Rbh unless linear_before_reset, where Rbh goes inside r ⊙ (...)).
             var bias = zip(wb, rb).map { $0 + $1 }
             if linearBeforeReset { for j in 2 * hs..<3 * hs { bias[j] = wb[j] } }
+            let candidateBias = Array(bias[2 * hs..<3 * hs])
             let (f, g) = (activations[d][0], activations[d][1])
             let rd = try p.recurrence(d)
             let rzr = try rd.rows(0..<2 * hs), rh = try rd.rows(2 * hs..<3 * hs)
@@ -83,7 +84,7 @@ struct GRU: Operator {
                     try GEMM.multiply(rh, resetState, into: &candidate, options: options)
                 }
                 p.addProjection(candidate.unsafeMutableElements(as: T.self), rows: 0..<hs, gateBase: d * 3 * hs + 2 * hs,
-                                projection: proj, columns: columns, bias: Array(bias[2 * hs..<3 * hs]), clip: clip)
+                                projection: proj, columns: columns, bias: candidateBias, clip: clip)
                 try g.apply(T.self, candidate, into: &hGate, options)
                 let hgp = hGate.unsafeElements(as: T.self)
                 let zp2 = zr.unsafeElements(as: T.self), hp2 = hState.unsafeMutableElements(as: T.self)
