@@ -101,7 +101,7 @@ struct RoiAlign: Operator {
                             let binH = roiH / T(ph), binW = roiW / T(pw)
                             let gridH = samplingRatio > 0 ? samplingRatio : Self.ceilCount(roiH / T(ph))
                             let gridW = samplingRatio > 0 ? samplingRatio : Self.ceilCount(roiW / T(pw))
-                            let count = T(gridH * gridW)
+                            let count = T(Swift.max(gridH * gridW, 1))  // an empty grid (degenerate half-pixel region) gives 0, as onnxruntime
                             samples.removeAll(keepingCapacity: true)
                             Self.precompute(&samples, height: height, width: width, ph: ph, pw: pw, startH: startH, startW: startW,
                                             binH: binH, binW: binW, gridH: gridH, gridW: gridW)
