@@ -13,6 +13,13 @@ import MLCoreTensor
 /// the input's shape is the input, as in onnxruntime (whose bilinear, trilinear and bicubic kernels treat a
 /// scale of 1 as the identity). Nearest is one gather for every element type; linear and cubic run one
 /// weighted pass per resized axis (float32, float64), rows split over threads.
+///
+/// Where onnxruntime and the spec's reference differ, this follows onnxruntime: `align_corners` divides by the
+/// integer output length minus 1 (the reference by the fractional `scale * length` minus 1; the two
+/// `*_align_corners` downsampling node tests hold the reference's numbers), and a scale of exactly 1 leaves its
+/// axis untouched under every transformation mode. One exception: a negative entry of `axes` counts in
+/// `keep_aspect_ratio_policy` (onnxruntime leaves it out of the common scale, comparing the raw attribute
+/// with 0..<rank).
 /// - Complexity: O(output elements * taps) per resized axis (taps: 2 linear, 4 cubic, more with antialias).
 /// - SeeAlso: https://onnx.ai/onnx/operators/onnx__Resize.html, https://onnx.ai/onnx/operators/onnx__Upsample.html
 struct Resize: Operator {
