@@ -71,6 +71,7 @@ public struct BatchPrediction {
         switch v {
         case .mapSequence: return true
         case .tensor(let t): return t.dtype == .float32 || t.dtype == .float64
+        default: return false
         }
     }
 
@@ -103,6 +104,7 @@ public struct BatchPrediction {
         switch value {
         case .mapSequence(let maps): t = maps.values
         case .tensor(let tensor): t = tensor
+        default: throw ONNXError.invalidInput(name: "output", reason: "only tensor and ZipMap outputs print as a table")
         }
         let rows = t.rank == 0 ? 1 : t.shape[0]
         let width = rows == 0 ? 0 : t.count / rows
