@@ -1,8 +1,9 @@
 import MLCoreTensor
 
 /// Einsum (opset 12, 28): Einstein summation over any number of operands, with explicit (`->`) or implicit output
-/// (the labels appearing once, in ASCII order, after the ellipsis dimensions), `...` broadcasting (size-1 ellipsis
-/// dimensions broadcast), repeated labels within a term (diagonals) and labels absent from the output summed.
+/// (the labels appearing once, in ASCII order, after the ellipsis dimensions), `...` broadcasting (every ellipsis
+/// stands for the same number of axes, as the spec requires; size-1 ellipsis axes broadcast; an explicit output
+/// without `...` sums the ellipsis axes, as NumPy does), repeated labels within a term (diagonals) and labels absent from the output summed.
 ///
 /// The equation is parsed once at load. A run takes diagonals as strided views, sums each label as soon as no later
 /// operand and not the output needs it, then contracts the operands left to right: each pairwise contraction
@@ -82,13 +83,18 @@ struct Einsum: Operator {
             throw spec.error("element type \(dtype) is not supported (float32, float64, int32, int64)")
         }
 
-        // Expand ellipses (right-aligned, as NumPy broadcasts) and collect each label's size.
-        var ellipsisRank = 0
+        // Expand ellipses and collect each label's size.
+        var ellipsisRank = 0, ellipsisRankSeen: Int? = nil
         for (t, term) in zip(tensors, terms) {
             let letters = term.count - (term.contains(.ellipsis) ? 1 : 0)
             if term.contains(.ellipsis) {
                 guard t.rank >= letters else { throw spec.shapeError("term \(describe(term)) has more labels than input \(t.shape) has axes") }
-                ellipsisRank = Swift.max(ellipsisRank, t.rank - letters)
+                // The spec (and onnxruntime) require every ellipsis to stand for the same number of axes.
+                if let rank = ellipsisRankSeen, rank != t.rank - letters {
+                    throw spec.shapeError("the ellipses stand for \(rank) and \(t.rank - letters) axes (inputs \(tensors.map(\.shape))); they must agree")
+                }
+                ellipsisRankSeen = t.rank - letters
+                ellipsisRank = t.rank - letters
             } else {
                 guard t.rank == letters else { throw spec.shapeError("term \(describe(term)) has \(letters) labels for input \(t.shape)") }
             }
