@@ -39,12 +39,14 @@ struct Bitwise: Operator {
     }
 }
 
-/// BitShift (opset 11): `X << Y` or `X >> Y` (attribute `direction`, "LEFT" or "RIGHT") on unsigned
-/// integers with broadcasting. A shift by the bit width or more gives 0 (onnxruntime's C shift is undefined
-/// there; for uint8 and uint16, promoted to int, it also gives 0).
+/// BitShift (opset 11, 28): `X << Y` or `X >> Y` (attribute `direction`, "LEFT" or "RIGHT") with
+/// broadcasting. Opset 11 takes unsigned integers; opset 28 adds signed ones, whose right shift is
+/// arithmetic. A shift amount that is negative or at least the bit width gives 0, or -1 for a right shift of
+/// a negative value (opset 28's rule; for unsigned types it is also what onnxruntime's promoted uint8 and
+/// uint16 shifts give).
 ///
-/// The spec allows only uint8, uint16, uint32 and uint64, which the engine does not store yet: every input
-/// throws naming the node and dtype until they arrive, when they become cases calling ``shift(_:_:_:_:)``.
+/// The engine stores int32 and int64 (opset 28); the unsigned types become cases of the dtype switch when
+/// the engine stores them.
 /// - SeeAlso: https://onnx.ai/onnx/operators/onnx__BitShift.html
 struct BitShift: Operator {
     let spec: NodeSpec
@@ -63,12 +65,14 @@ struct BitShift: Operator {
         let x = try inputs.tensor(0, spec), y = try inputs.tensor(1, spec)
         guard x.dtype == y.dtype else { throw spec.error("input types differ: \(x.dtype) and \(y.dtype)") }
         switch x.dtype {
-        default: throw spec.error("element type \(x.dtype) is not supported (uint8, uint16, uint32, uint64)")
+        case .int32 where spec.opset >= 28: return [.tensor(try shift(Int32.self, x, y, context))]
+        case .int64 where spec.opset >= 28: return [.tensor(try shift(Int64.self, x, y, context))]
+        default:
+            throw spec.error("element type \(x.dtype) is not supported at opset \(spec.opset) (unsigned integers; signed from opset 28)")
         }
     }
 
-    func shift<T: FixedWidthInteger & UnsignedInteger & TensorScalar>(_: T.Type, _ x: Tensor, _ y: Tensor,
-                                                                    _ context: RunContext) throws -> Tensor {
+    func shift<T: FixedWidthInteger & TensorScalar>(_: T.Type, _ x: Tensor, _ y: Tensor, _ context: RunContext) throws -> Tensor {
         left ? try zipTensors(x, y, ShiftLeft<T>(), spec, context) : try zipTensors(x, y, ShiftRight<T>(), spec, context)
     }
 }
@@ -85,10 +89,10 @@ struct BitXor<T: FixedWidthInteger & TensorScalar>: BinaryElementFunction {
 struct BitNot<T: FixedWidthInteger & TensorScalar>: UnaryElementFunction {
     func callAsFunction(_ x: T) -> T { ~x }
 }
-/// Swift's smart shifts: an amount of the bit width or more gives 0.
-struct ShiftLeft<T: FixedWidthInteger & UnsignedInteger & TensorScalar>: BinaryElementFunction {
-    func callAsFunction(_ a: T, _ b: T) -> T { a << b }
+/// Shifts by an amount outside `0..<bitWidth` give 0 (or -1 shifting a negative value right).
+struct ShiftLeft<T: FixedWidthInteger & TensorScalar>: BinaryElementFunction {
+    func callAsFunction(_ a: T, _ b: T) -> T { b < 0 || b >= T.bitWidth ? 0 : a << b }
 }
-struct ShiftRight<T: FixedWidthInteger & UnsignedInteger & TensorScalar>: BinaryElementFunction {
-    func callAsFunction(_ a: T, _ b: T) -> T { a >> b }
+struct ShiftRight<T: FixedWidthInteger & TensorScalar>: BinaryElementFunction {
+    func callAsFunction(_ a: T, _ b: T) -> T { b < 0 || b >= T.bitWidth ? (a < 0 ? ~0 : 0) : a >> b }
 }

@@ -5,7 +5,8 @@ import MLCoreTensor
 /// `fmod = 0` (default) is the modulus with the divisor's sign, as Python's `%` and NumPy's `mod` (for floats:
 /// `fmod`, plus the divisor when the signs differ, and a zero result signed as the divisor, so `-3 mod inf`
 /// is `inf`, as onnxruntime 1.32 computes it); `fmod = 1` is C's `fmod`, with the dividend's sign. Integer
-/// `fmod = 1` runs in double precision, as onnxruntime's `std::fmod` on integers does. A zero divisor,
+/// `fmod = 1` runs in double precision, as onnxruntime's `std::fmod` on integers does. Floats take `fmod = 0`
+/// from opset 28; before it they require `fmod = 1`, and onnxruntime rejects 0. A zero divisor,
 /// undefined behaviour in onnxruntime, gives 0 for integers (NaN for floats, as `fmod`); so does the
 /// overflowing `min % -1`. Opset 13 only adds bfloat16.
 /// - Complexity: O(output elements).
@@ -34,7 +35,11 @@ struct Mod: Operator {
     }
 
     func floating<T: BinaryFloatingPoint & TensorScalar>(_: T.Type, _ a: Tensor, _ b: Tensor, _ context: RunContext) throws -> Tensor {
-        fmod ? try zipTensors(a, b, FloatRemainder<T>(), spec, context) : try zipTensors(a, b, FloatModulus<T>(), spec, context)
+        if fmod { return try zipTensors(a, b, FloatRemainder<T>(), spec, context) }
+        guard spec.opset >= 28 else {
+            throw spec.error("fmod must be 1 for floating-point inputs (\(a.dtype)) before opset 28, got opset \(spec.opset)")
+        }
+        return try zipTensors(a, b, FloatModulus<T>(), spec, context)
     }
 
     func integer<T: FixedWidthInteger & TensorScalar>(_: T.Type, _ a: Tensor, _ b: Tensor, _ context: RunContext) throws -> Tensor {

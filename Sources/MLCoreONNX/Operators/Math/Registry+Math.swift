@@ -15,9 +15,11 @@ extension OperatorRegistry {
         // Math+Mod.swift
         r.add(onnx, "Mod", since: 10) { try Mod($0) }
         r.add(onnx, "Mod", since: 13) { try Mod($0) }                         // bfloat16
+        r.add(onnx, "Mod", since: 28) { try Mod($0) }                         // fmod = 0 for floats
 
         // Math+Bitwise.swift
         r.add(onnx, "BitShift", since: 11) { try BitShift($0) }
+        r.add(onnx, "BitShift", since: 28) { try BitShift($0) }               // signed integers
         r.add(onnx, "BitwiseAnd", since: 18) { try Bitwise(.and, $0) }
         r.add(onnx, "BitwiseOr", since: 18) { try Bitwise(.or, $0) }
         r.add(onnx, "BitwiseXor", since: 18) { try Bitwise(.xor, $0) }
@@ -32,5 +34,6 @@ extension OperatorRegistry {
         for (name, kind) in reductions {
             for version: Int64 in [1, 11, 13, 18] { r.add(onnx, name, since: version) { try Reduce(kind, $0) } }
         }
+        r.add(onnx, "ReduceLogSumExp", since: 28) { try Reduce(.logSumExp, $0) }  // drops integer types
     }
 }
