@@ -44,7 +44,12 @@ public struct ModelFeeds: Sendable {
             guard declared[f.input] != nil else {
                 throw BenchError("--feed \(f.input)=\(f.file.path): the model has no input '\(f.input)'; its inputs are \(inputList)")
             }
-            byName[f.input] = Feed(input: f.input, tensor: try TensorFile.read(f.file), file: f.file)
+            let tensor = try TensorFile.read(f.file)
+            if case .tensor(let declaredType?, _)? = declared[f.input], declaredType != tensor.dtype {
+                throw BenchError("--feed \(f.input)=\(f.file.path) holds \(tensor.dtype)\(tensor.shape), the model declares '\(f.input)' as "
+                                 + "\(declared[f.input]!.summary): write the file with that element type (numpy: x.astype(...))")
+            }
+            byName[f.input] = Feed(input: f.input, tensor: tensor, file: f.file)
         }
         if let csv {
             guard let target = inputs.first(where: { byName[$0.name] == nil }) else {
@@ -152,7 +157,8 @@ public struct ModelFeeds: Sendable {
                 }
                 if case .fixed(let f) = dims[1], f != Int64(columns) {
                     throw ONNXError.invalidInput(name: input.name, reason: "the model expects \(f) features, \(url.path) has \(columns) columns"
-                                                 + (label == nil ? "" : " besides the label '\(label!)'"))
+                                                 + (label == nil ? (Int64(columns) == f + 1 ? " (drop a label column with --label COLUMN)" : "")
+                                                    : " besides the label '\(label!)'"))
                 }
             }
             if let elementType, elementType != .float32 { x = try BatchPrediction.convert(x, to: elementType, name: input.name) }
