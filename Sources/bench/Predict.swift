@@ -10,7 +10,7 @@ struct Predict: ParsableCommand {
             Inputs: --input X.csv (a header row, one numeric column per feature, in order) is fed as one \
             [rows, features] tensor to the first model input no --feed names; --label COLUMN drops that column \
             first, so the CSV bench train takes works here. --feed NAME=FILE feeds any input from a .npy file (any \
-            rank, element type float32, float64, int64, int32 or bool) or a .json file (a nested array of strings); \
+            rank, element type \(NpyHeader.elementTypes.map { "\($0.dtype)" }.joined(separator: ", "))) or a .json file (a nested array of strings); \
             it splits at the first '=', so the path may contain '='. --input and --feed combine. Axis 0 of every \
             input is the sample axis and all inputs must agree on it; every input must be fed (the error lists the \
             missing ones). All samples run as one batch; a model whose sample axis is fixed at 1 runs sample by \
