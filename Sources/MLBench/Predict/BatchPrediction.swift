@@ -71,6 +71,7 @@ public struct BatchPrediction {
         switch v {
         case .mapSequence: return true
         case .tensor(let t): return t.dtype == .float32 || t.dtype == .float64
+        default: return false
         }
     }
 
@@ -103,6 +104,7 @@ public struct BatchPrediction {
         switch value {
         case .mapSequence(let maps): t = maps.values
         case .tensor(let tensor): t = tensor
+        default: throw ONNXError.invalidGraph(reason: "the chosen output is not a tensor or a map sequence; it cannot be written as CSV")
         }
         let rows = t.rank == 0 ? 1 : t.shape[0]
         let width = rows == 0 ? 0 : t.count / rows
