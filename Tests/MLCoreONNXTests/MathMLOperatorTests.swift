@@ -18,7 +18,8 @@ import Testing
                             inputs: inputs.indices.map { "x\($0)" }, outputs: ["y0", "y1"], attributes: attributes)
         let spec = NodeSpec(node: node, opset: opset, constantInputs: [], options: .init(threads: 1))
         guard let entry = OperatorRegistry.standard.resolve(domain: domain, opType: op, opset: opset) else {
-            throw ONNXError.unsupportedOperator(domain: domain, type: op, opset: opset, node: node.name)
+            throw ONNXError.unsupportedModel(operators: [UnsupportedOperator(domain: domain, opType: op, opset: opset, nodes: [node.name])],
+                                             elementTypes: [])
         }
         return try entry.factory(spec).run(inputs, context)
     }

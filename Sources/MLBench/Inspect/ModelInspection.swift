@@ -133,7 +133,7 @@ public struct ModelInspection: Codable, Sendable {
         }
         operators = counts.values.sorted { ($0.count, $1.domain, $1.op) > ($1.count, $0.domain, $0.op) }
 
-        (unsupportedOperators, unsupportedOperatorsSource) = Self.unsupportedOperators(model, nodes: nodes)
+        (unsupportedOperators, unsupportedOperatorsSource) = Self.unsupportedOperators(model)
         do {
             _ = try InferenceSession(model: model, options: SessionOptions(threads: 1))
             loads = true
@@ -182,51 +182,17 @@ public struct ModelInspection: Codable, Sendable {
         case .tensor(let t, _): return t != nil
         case .sequence(let inner): return isSupported(inner)
         case let .map(k, v): return k != nil && isSupported(v)
+        case .optional(let inner): return isSupported(inner)
         case .unsupported: return false
         }
     }
 
-    /// The operators no registered implementation covers at the model's opset.
-    ///
-    /// Each distinct operator is probed once: a one-node model with the node's attributes and untyped inputs is
-    /// loaded into an ``InferenceSession``; only ``ONNXError/unsupportedOperator(domain:type:opset:node:)`` counts
-    /// (an operator that resolves but dislikes the probe is supported).
-    static func unsupportedOperators(_ model: ONNXModel, nodes: [ONNXNode]) -> ([UnsupportedOperator], String) {
-        var order: [String] = []
-        var byKey: [String: UnsupportedOperator] = [:]
-        var verdict: [String: Bool] = [:]
-        for node in nodes {
-            let key = node.domain + "::" + node.opType
-            if verdict[key] == nil {
-                verdict[key] = probeIsUnsupported(node, model: model)
-            }
-            guard verdict[key] == true else { continue }
-            if byKey[key] == nil {
-                order.append(key)
-                byKey[key] = UnsupportedOperator(domain: domainName(node.domain), op: node.opType,
-                                                 opset: model.opset(for: node.domain), nodes: [])
-            }
-            byKey[key]!.nodes.append(node.name)
+    /// The operators no registered implementation covers at the model's opset, subgraphs included
+    /// (``ONNXModel/unsupportedOperators()``, the same check that makes loading fail).
+    static func unsupportedOperators(_ model: ONNXModel) -> ([UnsupportedOperator], String) {
+        let found = model.unsupportedOperators().map {
+            UnsupportedOperator(domain: domainName($0.domain), op: $0.opType, opset: $0.opset, nodes: $0.nodes)
         }
-        return (order.map { byKey[$0]! }, "probe: each operator loaded alone into InferenceSession")
-    }
-
-    static func probeIsUnsupported(_ node: ONNXNode, model: ONNXModel) -> Bool {
-        guard model.opset(for: node.domain) != nil else { return true }
-        var seen = Set<String>()
-        let inputs = node.inputs.filter { !$0.isEmpty && seen.insert($0).inserted }
-            .map { ONNXValueInfo(name: $0, type: .tensor(elementType: nil, shape: nil)) }
-        let outputs = node.outputs.filter { !$0.isEmpty }.map { ONNXValueInfo(name: $0, type: .tensor(elementType: nil, shape: nil)) }
-        let graph = ONNXGraph(name: "probe", nodes: [node], initializers: [:], inputs: inputs, outputs: outputs, valueInfo: [])
-        let probe = ONNXModel(irVersion: model.irVersion, opsetImports: model.opsetImports, producerName: "bench inspect",
-                              producerVersion: "", graph: graph)
-        do {
-            _ = try InferenceSession(model: probe, options: SessionOptions(threads: 1))
-            return false
-        } catch ONNXError.unsupportedOperator {
-            return true
-        } catch {
-            return false
-        }
+        return (found, "the operator registry at the model's opsets (ONNXModel.unsupportedOperators)")
     }
 }
