@@ -165,6 +165,16 @@ public struct Tensor: Sendable {
         case .int32: return eq(Int32.self)
         case .bool: return eq(Bool.self)
         case .string: return (try? strings() == other.strings()) ?? false
+        case .int8: return eq(Int8.self)
+        case .uint8: return eq(UInt8.self)
+        case .int16: return eq(Int16.self)
+        case .uint16: return eq(UInt16.self)
+        case .uint32: return eq(UInt32.self)
+        case .uint64: return eq(UInt64.self)
+        case .float16:
+            return ((try? scalars(as: Half.self).map(\.float) == other.scalars(as: Half.self).map(\.float)) ?? false)
+        case .bfloat16:
+            return ((try? scalars(as: BFloat16.self).map(\.float) == other.scalars(as: BFloat16.self).map(\.float)) ?? false)
         }
     }
 }

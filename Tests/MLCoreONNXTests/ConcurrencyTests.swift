@@ -48,6 +48,7 @@ import Testing
             case .int32: payload = try t.scalars(as: Int32.self).map(String.init)
             case .bool: payload = try t.scalars(as: Bool.self).map(String.init)
             case .string: payload = try t.strings()
+            default: payload = ["\(t)"]
             }
             return "\(t.dtype)\(t.shape) " + payload.joined(separator: ",")
         }

@@ -1,5 +1,5 @@
 import Foundation
-import MLCoreONNX
+@testable import MLCoreONNX
 import MLCoreTensor
 import Testing
 
@@ -72,8 +72,19 @@ import Testing
         }
     }
 
+    static let castSpec = NodeSpec(node: ONNXNode(name: "fixture", opType: "Cast", domain: "", inputs: [], outputs: [], attributes: [:]),
+                                   opset: 21, constantInputs: [], options: .init(threads: 1))
+    static let castContext = RunContext(threads: 1, maxTensorBytes: .max)
+
     static func tensor(_ v: Value) throws -> Tensor {
         let shape = Shape(v.shape)
+        let narrow: [String: DType] = ["int8": .int8, "uint8": .uint8, "int16": .int16, "uint16": .uint16, "uint32": .uint32,
+                                       "uint64": .uint64, "float16": .float16, "bfloat16": .bfloat16]
+        if let target = narrow[v.dtype] {
+            let wide = target.isFloatingPoint ? try Tensor(shape: shape, scalars: v.data.map { Float($0.double) })
+                                              : try Tensor(shape: shape, scalars: v.data.map(\.int64))
+            return try Cast.convert(wide, to: target, castSpec, castContext)
+        }
         switch v.dtype {
         case "float32": return try Tensor(shape: shape, scalars: v.data.map { Float($0.double) })
         case "float64": return try Tensor(shape: shape, scalars: v.data.map { $0.double })
@@ -129,6 +140,14 @@ import Testing
                 #expect(try t.scalars(as: Bool.self) == want.data.map { $0.double != 0 }, "\(name): \(outputName)")
             case .string:
                 #expect(try t.strings() == want.data.map(\.string), "\(name): \(outputName)")
+            case .int8, .uint8, .int16, .uint16, .uint32, .uint64:
+                // Exact, compared as int64 (the fixtures write integers in decimal; uint64 above 2^63 wraps alike).
+                let wide = try Cast.convert(t, to: .int64, Self.castSpec, Self.castContext).scalars(as: Int64.self)
+                #expect(wide == want.data.map(\.int64), "\(name): \(outputName)")
+            case .float16, .bfloat16:
+                // Narrow floats: one unit in their last place (float16: 2^-10 relative; bfloat16: 2^-7).
+                let wide = try Cast.convert(t, to: .float64, Self.castSpec, Self.castContext).scalars(as: Double.self)
+                Self.compare(wide, want.data.map(\.double), absolute: 1e-3, relative: t.dtype == .float16 ? 1e-3 : 8e-3, "\(name): \(outputName)")
             }
         }
     }

@@ -49,6 +49,20 @@ public struct ConformanceComparison: Sendable, Equatable {
             case .int32: return exactMismatch(try actual.scalars(as: Int32.self), try expected.scalars(as: Int32.self))
             case .bool: return exactMismatch(try actual.scalars(as: Bool.self), try expected.scalars(as: Bool.self))
             case .string: return exactMismatch(try actual.strings(), try expected.strings())
+            case .int8: return exactMismatch(try actual.scalars(as: Int8.self), try expected.scalars(as: Int8.self))
+            case .uint8: return exactMismatch(try actual.scalars(as: UInt8.self), try expected.scalars(as: UInt8.self))
+            case .int16: return exactMismatch(try actual.scalars(as: Int16.self), try expected.scalars(as: Int16.self))
+            case .uint16: return exactMismatch(try actual.scalars(as: UInt16.self), try expected.scalars(as: UInt16.self))
+            case .uint32: return exactMismatch(try actual.scalars(as: UInt32.self), try expected.scalars(as: UInt32.self))
+            case .uint64: return exactMismatch(try actual.scalars(as: UInt64.self), try expected.scalars(as: UInt64.self))
+            // 16-bit floats: the expected values were computed in 16 bits, ours in float32 and rounded once, so
+            // onnx's own 16-bit comparison tolerance applies (numpy.testing with rtol 1e-3, atol 1e-3 ... wider for bf16).
+            case .float16:
+                return floatMismatch(try actual.scalars(as: Half.self).map { Double($0.float) },
+                                     try expected.scalars(as: Half.self).map { Double($0.float) }, rtol: max(rtol, 1e-3), atol: max(atol, 1e-3))
+            case .bfloat16:
+                return floatMismatch(try actual.scalars(as: BFloat16.self).map { Double($0.float) },
+                                     try expected.scalars(as: BFloat16.self).map { Double($0.float) }, rtol: max(rtol, 1e-2), atol: max(atol, 1e-2))
             }
         } catch {
             return "cannot read the elements: \(error)"
@@ -56,9 +70,14 @@ public struct ConformanceComparison: Sendable, Equatable {
     }
 
     func floatMismatch(_ actual: [Double], _ expected: [Double]) -> String? {
+        floatMismatch(actual, expected, rtol: rtol, atol: atol)
+    }
+
+    func floatMismatch(_ actual: [Double], _ expected: [Double], rtol: Double, atol: Double) -> String? {
+        let rule = ConformanceComparison(rtol: rtol, atol: atol)
         var bad = 0
         var worst: (index: Int, excess: Double)?
-        for i in expected.indices where !matches(actual[i], expected[i]) {
+        for i in expected.indices where !rule.matches(actual[i], expected[i]) {
             bad += 1
             // Rank by how far past the allowed difference the element is; NaN / infinity mismatches rank first.
             let excess = abs(actual[i] - expected[i]) - (atol + rtol * abs(expected[i]))

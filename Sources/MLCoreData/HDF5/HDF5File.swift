@@ -168,7 +168,7 @@ public final class HDF5File: @unchecked Sendable {
         case .float64: return try t.withUnsafeMutableBufferPointer(as: Double.self) { body($0.baseAddress!) }
         case .int32: return try t.withUnsafeMutableBufferPointer(as: Int32.self) { body($0.baseAddress!) }
         case .int64: return try t.withUnsafeMutableBufferPointer(as: Int64.self) { body($0.baseAddress!) }
-        case .bool, .string: throw DataError(.unsupported, file: path, reason: "unexpected element type \(t.dtype)")
+        default: throw DataError(.unsupported, file: path, reason: "unexpected element type \(t.dtype)")
         }
     }
 }

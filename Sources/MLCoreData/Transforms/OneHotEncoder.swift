@@ -179,6 +179,8 @@ public struct OneHotEncoder: Sendable, Equatable {
             }
         case .bool:
             throw DataError(.invalidRequest, file: "OneHotEncoder", position: "input", reason: "bool tensors are already one-hot")
+        default:
+            throw DataError(.invalidRequest, file: "OneHotEncoder", position: "input", reason: "\(x.dtype) columns are not supported; cast to float32, int32, int64 or string")
         }
     }
 

@@ -91,10 +91,9 @@ extension NodeSpec {
     /// Input `index` as an int64 list, or nil when it is not a constant (or is omitted).
     func constantInts(_ index: Int) throws -> [Int64]? {
         guard let t = constantInput(index) else { return nil }
-        switch t.dtype {
-        case .int64: return try t.scalars(as: Int64.self)
-        case .int32: return try t.scalars(as: Int32.self).map(Int64.init)
-        default: throw error("input \(index) must be an integer tensor, got \(t.dtype)")
+        guard t.dtype.isInteger, let values = t.widenedIntegers() else {
+            throw error("input \(index) must be an integer tensor, got \(t.dtype)")
         }
+        return values
     }
 }

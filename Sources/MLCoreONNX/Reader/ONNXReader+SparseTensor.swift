@@ -86,6 +86,14 @@ extension ONNXReader.Decoder {
         case .int64: try scatter(Int64.self)
         case .int32: try scatter(Int32.self)
         case .bool: try scatter(Bool.self)
+        case .int8: try scatter(Int8.self)
+        case .uint8: try scatter(UInt8.self)
+        case .int16: try scatter(Int16.self)
+        case .uint16: try scatter(UInt16.self)
+        case .uint32: try scatter(UInt32.self)
+        case .uint64: try scatter(UInt64.self)
+        case .float16: try scatter(Half.self)
+        case .bfloat16: try scatter(BFloat16.self)
         case .string: break
         }
         return (name, dense)

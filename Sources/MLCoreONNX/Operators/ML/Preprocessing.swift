@@ -188,6 +188,14 @@ struct ArrayFeatureExtractor: Operator {
         case .int64: return [.tensor(try gather(Int64.self))]
         case .int32: return [.tensor(try gather(Int32.self))]
         case .bool: return [.tensor(try gather(Bool.self))]
+        case .int8: return [.tensor(try gather(Int8.self))]
+        case .uint8: return [.tensor(try gather(UInt8.self))]
+        case .int16: return [.tensor(try gather(Int16.self))]
+        case .uint16: return [.tensor(try gather(UInt16.self))]
+        case .uint32: return [.tensor(try gather(UInt32.self))]
+        case .uint64: return [.tensor(try gather(UInt64.self))]
+        case .float16: return [.tensor(try gather(Half.self))]
+        case .bfloat16: return [.tensor(try gather(BFloat16.self))]
         case .string:
             let v = try x.strings()
             var out: [String] = []

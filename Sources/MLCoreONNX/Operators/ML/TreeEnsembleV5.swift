@@ -105,18 +105,16 @@ enum TreeEnsembleV5 {
     }
 
     static func doubles(_ t: Tensor, _ name: String, _ spec: NodeSpec) throws -> [Double] {
-        switch t.dtype {
-        case .float32: return try t.scalars(as: Float.self).map(Double.init)
-        case .float64: return try t.scalars(as: Double.self)
-        default: throw spec.error("attribute '\(name)' must be a float or double tensor, got \(t.dtype)")
+        guard let values = t.widenedFloats() else {
+            throw spec.error("attribute '\(name)' must be a floating-point tensor, got \(t.dtype)")
         }
+        return values
     }
 
     static func integers(_ t: Tensor, _ name: String, _ spec: NodeSpec) throws -> [Int64] {
-        switch t.dtype {
-        case .int32: return try t.scalars(as: Int32.self).map(Int64.init)
-        case .int64: return try t.scalars(as: Int64.self)
-        default: throw spec.error("attribute '\(name)' must be an integer tensor, got \(t.dtype)")
+        guard t.dtype.isInteger, let values = t.widenedIntegers() else {
+            throw spec.error("attribute '\(name)' must be an integer tensor, got \(t.dtype)")
         }
+        return values
     }
 }

@@ -2,11 +2,9 @@ import Foundation
 import MLCoreTensor
 
 /// Cast: converts every element to the type `to` (an ONNX `TensorProto.DataType` code; in opset 1 a type
-/// name such as `"FLOAT"`). MLCore converts between float32, float64, int32, int64, bool and string. The
-/// narrow types that the reader widens on load are targets too, producing the widened type with values of
-/// the narrow one: uint8, int8, uint16, int16 (in int32, wrapping like C++ and NumPy), uint32 (in int64),
-/// float16 (in float32, rounded to half precision). Other targets (bfloat16, float8, 4-bit, ...) are errors
-/// naming the type, as MLCore cannot hold them.
+/// name such as `"FLOAT"`), between every element type MLCore holds (float32/64, float16, bfloat16, the
+/// signed and unsigned integers of 8 to 64 bits, bool, string). Other targets (float8, 4-bit, complex) are
+/// errors naming the type, as MLCore cannot hold them.
 ///
 /// Rules (ONNX leaves the out-of-range cases implementation-defined; these choices never trap):
 /// - float -> int truncates toward zero; NaN becomes 0; values beyond the target's range (and infinities)
@@ -23,12 +21,8 @@ import MLCoreTensor
 /// - Complexity: O(elements).
 /// - SeeAlso: https://onnx.ai/onnx/operators/onnx__Cast.html
 struct Cast: Operator {
-    /// A target MLCore holds in a wider type (as the reader loads it).
-    enum Narrow: Sendable { case uint8, int8, uint16, int16, uint32, float16 }
-
     let spec: NodeSpec
     let target: DType
-    let narrow: Narrow?
 
     init(_ spec: NodeSpec) throws {
         self.spec = spec
@@ -39,77 +33,62 @@ struct Cast: Operator {
         } else {
             code = try spec.int("to")
         }
-        guard let (t, n) = Self.target(code: code) else {
+        guard let c = Int32(exactly: code), let encoding = ElementEncoding(onnxCode: c) else {
             let name = Int32(exactly: code).map { ONNXError.dataTypeName($0) } ?? "unknown"
             throw spec.error("cast to element type \(code) (\(name)) is not supported")
         }
-        (target, narrow) = (t, n)
+        target = encoding.dtype
     }
 
     func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
-        let x = try inputs.tensor(0, spec)
-        guard let narrow else { return [.tensor(try Self.convert(x, to: target, spec, context))] }
-        switch narrow {
-        case .float16:
-            if x.dtype == .float64 { return [.tensor(try mapTensor(x, RoundToHalf<Double>(), spec, context))] }
-            return [.tensor(try mapTensor(Self.convert(x, to: .float32, spec, context), RoundToHalf<Float>(), spec, context))]
-        case .uint32: return [.tensor(try mapTensor(Self.convert(x, to: .int64, spec, context), Wrap<UInt32, Int64>(), spec, context))]
-        case .uint8: return [.tensor(try mapTensor(Self.convert(x, to: .int64, spec, context), Wrap<UInt8, Int32>(), spec, context))]
-        case .int8: return [.tensor(try mapTensor(Self.convert(x, to: .int64, spec, context), Wrap<Int8, Int32>(), spec, context))]
-        case .uint16: return [.tensor(try mapTensor(Self.convert(x, to: .int64, spec, context), Wrap<UInt16, Int32>(), spec, context))]
-        case .int16: return [.tensor(try mapTensor(Self.convert(x, to: .int64, spec, context), Wrap<Int16, Int32>(), spec, context))]
-        }
-    }
-
-    /// The element type (and narrow type) for an ONNX `TensorProto.DataType` code.
-    static func target(code: Int64) -> (DType, Narrow?)? {
-        switch code {
-        case 1: return (.float32, nil)
-        case 2: return (.int32, .uint8)
-        case 3: return (.int32, .int8)
-        case 4: return (.int32, .uint16)
-        case 5: return (.int32, .int16)
-        case 6: return (.int32, nil)
-        case 7: return (.int64, nil)
-        case 8: return (.string, nil)
-        case 9: return (.bool, nil)
-        case 10: return (.float32, .float16)
-        case 11: return (.float64, nil)
-        case 12: return (.int64, .uint32)
-        default: return nil
-        }
+        [.tensor(try Self.convert(try inputs.tensor(0, spec), to: target, spec, context))]
     }
 
     /// Opset 1's type names.
     static let codes: [String: Int64] = ["FLOAT": 1, "UINT8": 2, "INT8": 3, "UINT16": 4, "INT16": 5, "INT32": 6, "INT64": 7,
-                                         "STRING": 8, "BOOL": 9, "FLOAT16": 10, "DOUBLE": 11, "UINT32": 12]
+                                         "STRING": 8, "BOOL": 9, "FLOAT16": 10, "DOUBLE": 11, "UINT32": 12, "UINT64": 13,
+                                         "BFLOAT16": 16]
 
+    /// Converts `x` to `target`. float16 and bfloat16 go through float32 (exact when widening; narrowing rounds
+    /// once, to nearest even); every other pair converts directly.
     static func convert(_ x: Tensor, to target: DType, _ spec: NodeSpec, _ context: RunContext) throws -> Tensor {
         if x.dtype == target { return x }
+        if x.dtype.isHalfPrecision {
+            return try convert(widenHalf(x, spec, context), to: target, spec, context)
+        }
+        if target.isHalfPrecision {
+            let wide = try convert(x, to: .float32, spec, context)
+            return try narrowHalf(wide, to: target, spec, context)
+        }
         switch x.dtype {
         case .float32: return try fromFloat(x, Float.self, to: target, spec, context)
         case .float64: return try fromFloat(x, Double.self, to: target, spec, context)
+        case .int8: return try fromInteger(x, Int8.self, to: target, spec, context)
+        case .uint8: return try fromInteger(x, UInt8.self, to: target, spec, context)
+        case .int16: return try fromInteger(x, Int16.self, to: target, spec, context)
+        case .uint16: return try fromInteger(x, UInt16.self, to: target, spec, context)
         case .int32: return try fromInteger(x, Int32.self, to: target, spec, context)
+        case .uint32: return try fromInteger(x, UInt32.self, to: target, spec, context)
         case .int64: return try fromInteger(x, Int64.self, to: target, spec, context)
+        case .uint64: return try fromInteger(x, UInt64.self, to: target, spec, context)
         case .bool:
             switch target {
             case .float32: return try mapTensor(x, BoolToNumber<Float>(), spec, context)
             case .float64: return try mapTensor(x, BoolToNumber<Double>(), spec, context)
-            case .int32: return try mapTensor(x, BoolToNumber<Int32>(), spec, context)
-            case .int64: return try mapTensor(x, BoolToNumber<Int64>(), spec, context)
             case .string: return try text(x, Bool.self, spec, context)
-            case .bool: return x
+            default: return try convert(mapTensor(x, BoolToNumber<Int64>(), spec, context), to: target, spec, context)
             }
         case .string:
             let text = try x.strings()
             switch target {
             case .float32: return try parse(text, x.shape, Float.self, spec, context)
             case .float64: return try parse(text, x.shape, Double.self, spec, context)
-            case .int32: return try parse(text, x.shape, Int32.self, spec, context)
-            case .int64: return try parse(text, x.shape, Int64.self, spec, context)
             case .bool: return try parse(text, x.shape, Bool.self, spec, context)
-            case .string: return x
+            case .uint64: return try parse(text, x.shape, UInt64.self, spec, context)
+            default: return try convert(parse(text, x.shape, Int64.self, spec, context), to: target, spec, context)
             }
+        case .float16, .bfloat16:
+            preconditionFailure("widened above")
         }
     }
 
@@ -122,6 +101,9 @@ struct Cast: Operator {
         case .int64: return try mapTensor(x, FloatToInt64<S>(), spec, context)
         case .bool: return try mapTensor(x, NonZero<S>(), spec, context)
         case .string: return try text(x, S.self, spec, context)
+        // Narrow integers: truncate toward zero into int64 (saturating), then keep the low bits, as C++ casts do
+        // for in-range values.
+        default: return try fromInteger(mapTensor(x, FloatToInt64<S>(), spec, context), Int64.self, to: target, spec, context)
         }
     }
 
@@ -130,10 +112,17 @@ struct Cast: Operator {
         switch target {
         case .float32: return try mapTensor(x, IntegerToFloat<S, Float>(), spec, context)
         case .float64: return try mapTensor(x, IntegerToFloat<S, Double>(), spec, context)
+        case .int8: return try mapTensor(x, IntegerToInteger<S, Int8>(), spec, context)
+        case .uint8: return try mapTensor(x, IntegerToInteger<S, UInt8>(), spec, context)
+        case .int16: return try mapTensor(x, IntegerToInteger<S, Int16>(), spec, context)
+        case .uint16: return try mapTensor(x, IntegerToInteger<S, UInt16>(), spec, context)
         case .int32: return try mapTensor(x, IntegerToInteger<S, Int32>(), spec, context)
+        case .uint32: return try mapTensor(x, IntegerToInteger<S, UInt32>(), spec, context)
         case .int64: return try mapTensor(x, IntegerToInteger<S, Int64>(), spec, context)
+        case .uint64: return try mapTensor(x, IntegerToInteger<S, UInt64>(), spec, context)
         case .bool: return try mapTensor(x, NonZero<S>(), spec, context)
         case .string: return try text(x, S.self, spec, context)
+        case .float16, .bfloat16: return try narrowHalf(mapTensor(x, IntegerToFloat<S, Float>(), spec, context), to: target, spec, context)
         }
     }
 
@@ -156,6 +145,38 @@ struct Cast: Operator {
         }
         return out
     }
+}
+
+/// float16 / bfloat16 -> float32, exactly.
+func widenHalf(_ x: Tensor, _ spec: NodeSpec, _ context: RunContext) throws -> Tensor {
+    switch x.dtype {
+    case .float16: return try mapTensor(x, HalfToFloat(), spec, context)
+    case .bfloat16: return try mapTensor(x, BFloat16ToFloat(), spec, context)
+    default: return x
+    }
+}
+
+/// float32 -> float16 / bfloat16, rounded to nearest even.
+func narrowHalf(_ x: Tensor, to target: DType, _ spec: NodeSpec, _ context: RunContext) throws -> Tensor {
+    let x = x.dtype == .float32 ? x : try Cast.convert(x, to: .float32, spec, context)
+    switch target {
+    case .float16: return try mapTensor(x, FloatToHalf(), spec, context)
+    case .bfloat16: return try mapTensor(x, FloatToBFloat16(), spec, context)
+    default: return x
+    }
+}
+
+struct HalfToFloat: UnaryElementFunction {
+    func callAsFunction(_ x: Half) -> Float { x.float }
+}
+struct BFloat16ToFloat: UnaryElementFunction {
+    func callAsFunction(_ x: BFloat16) -> Float { x.float }
+}
+struct FloatToHalf: UnaryElementFunction {
+    func callAsFunction(_ x: Float) -> Half { Half(x) }
+}
+struct FloatToBFloat16: UnaryElementFunction {
+    func callAsFunction(_ x: Float) -> BFloat16 { BFloat16(x) }
 }
 
 /// The numeric conversions of ``Cast``, as element-function types (see Support+Map.swift).
@@ -196,15 +217,6 @@ struct NonZero<S: Numeric & TensorScalar>: UnaryElementFunction {
 struct BoolToNumber<D: Numeric & TensorScalar>: UnaryElementFunction {
     func callAsFunction(_ x: Bool) -> D { x ? 1 : 0 }
 }
-/// An int64 value cast to the narrow integer `N` (keeping the low bits), held in `D`.
-struct Wrap<N: FixedWidthInteger, D: FixedWidthInteger & TensorScalar>: UnaryElementFunction {
-    func callAsFunction(_ x: Int64) -> D { D(truncatingIfNeeded: N(truncatingIfNeeded: x)) }
-}
-/// A value rounded to float16 (to nearest even; beyond ±65504 it is infinite), held in float32.
-struct RoundToHalf<S: BinaryFloatingPoint & TensorScalar>: UnaryElementFunction {
-    func callAsFunction(_ x: S) -> Float { Float(Float16(x)) }
-}
-
 /// Text conversions of ``Cast`` for every element type MLCore has.
 protocol TextCastable: TensorScalar {
     init?(castText: String)
@@ -228,6 +240,37 @@ extension Int32: TextCastable {
 
 extension Int64: TextCastable {
     init?(castText: String) { guard let v = parseIntegerText(castText) else { return nil }; self = v }
+    var castText: String { description }
+}
+
+extension UInt64: TextCastable {
+    init?(castText: String) {
+        if let v = UInt64(castText) { self = v; return }
+        guard let v = parseIntegerText(castText) else { return nil }
+        self = UInt64(truncatingIfNeeded: v)
+    }
+    var castText: String { description }
+}
+
+/// The narrow integers read text as int64 (keeping the low bits) and print in decimal.
+extension Int8: TextCastable {
+    init?(castText: String) { guard let v = parseIntegerText(castText) else { return nil }; self = Int8(truncatingIfNeeded: v) }
+    var castText: String { description }
+}
+extension UInt8: TextCastable {
+    init?(castText: String) { guard let v = parseIntegerText(castText) else { return nil }; self = UInt8(truncatingIfNeeded: v) }
+    var castText: String { description }
+}
+extension Int16: TextCastable {
+    init?(castText: String) { guard let v = parseIntegerText(castText) else { return nil }; self = Int16(truncatingIfNeeded: v) }
+    var castText: String { description }
+}
+extension UInt16: TextCastable {
+    init?(castText: String) { guard let v = parseIntegerText(castText) else { return nil }; self = UInt16(truncatingIfNeeded: v) }
+    var castText: String { description }
+}
+extension UInt32: TextCastable {
+    init?(castText: String) { guard let v = parseIntegerText(castText) else { return nil }; self = UInt32(truncatingIfNeeded: v) }
     var castText: String { description }
 }
 

@@ -1,10 +1,10 @@
 import MLCoreTensor
 
 /// One element as operators that only move elements see it (Transpose, Gather, Slice, Concat, Pad, ...):
-/// numbers and booleans as unsigned integers of their width, strings as `String`s.
+/// numbers and booleans as unsigned integers of their width (1, 2, 4, 8 bytes), strings as `String`s.
 ///
-/// Moving bit patterns instead of typed values means each data-movement kernel is compiled for four lane
-/// types (1, 4, 8 bytes and `String`) rather than once per element type, and float NaN payloads pass
+/// Moving bit patterns instead of typed values means each data-movement kernel is compiled for five lane
+/// types (1, 2, 4, 8 bytes and `String`) rather than once per element type, and float NaN payloads pass
 /// through untouched.
 protocol Lane: Sendable {
     /// Calls `body` with the elements of `t` (whose element type must store as this lane), without copying
@@ -31,9 +31,10 @@ extension DType {
     /// Runs `visitor` with the lane type that stores this element type.
     func visitLane<V: LaneVisitor>(_ visitor: V) throws -> V.Output {
         switch self {
-        case .bool: return try visitor.visit(UInt8.self)
-        case .float32, .int32: return try visitor.visit(UInt32.self)
-        case .float64, .int64: return try visitor.visit(UInt64.self)
+        case .bool, .int8, .uint8: return try visitor.visit(UInt8.self)
+        case .int16, .uint16, .float16, .bfloat16: return try visitor.visit(UInt16.self)
+        case .float32, .int32, .uint32: return try visitor.visit(UInt32.self)
+        case .float64, .int64, .uint64: return try visitor.visit(UInt64.self)
         case .string: return try visitor.visit(String.self)
         }
     }
@@ -59,13 +60,43 @@ private func laneMismatch(_ dtype: DType, _ lane: String) -> TensorError {
 
 extension UInt8: Lane {
     static func read<R>(_ t: Tensor, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
-        guard t.dtype == .bool else { throw laneMismatch(t.dtype, "UInt8") }
-        return try readRebound(t, Bool.self, body)
+        switch t.dtype {
+        case .bool: return try readRebound(t, Bool.self, body)
+        case .int8: return try readRebound(t, Int8.self, body)
+        case .uint8: return try readRebound(t, UInt8.self, body)
+        default: throw laneMismatch(t.dtype, "UInt8")
+        }
     }
     static func make(_ shape: Shape, _ dtype: DType, _ spec: NodeSpec, _ context: RunContext,
                      _ fill: (UnsafeMutableBufferPointer<UInt8>) throws -> Void) throws -> Tensor {
-        guard dtype == .bool else { throw laneMismatch(dtype, "UInt8") }
-        return try makeRebound(shape, Bool.self, context, spec, fill)
+        switch dtype {
+        case .bool: return try makeRebound(shape, Bool.self, context, spec, fill)
+        case .int8: return try makeRebound(shape, Int8.self, context, spec, fill)
+        case .uint8: return try makeRebound(shape, UInt8.self, context, spec, fill)
+        default: throw laneMismatch(dtype, "UInt8")
+        }
+    }
+}
+
+extension UInt16: Lane {
+    static func read<R>(_ t: Tensor, _ body: (UnsafeBufferPointer<UInt16>) throws -> R) throws -> R {
+        switch t.dtype {
+        case .int16: return try readRebound(t, Int16.self, body)
+        case .uint16: return try readRebound(t, UInt16.self, body)
+        case .float16: return try readRebound(t, Half.self, body)
+        case .bfloat16: return try readRebound(t, BFloat16.self, body)
+        default: throw laneMismatch(t.dtype, "UInt16")
+        }
+    }
+    static func make(_ shape: Shape, _ dtype: DType, _ spec: NodeSpec, _ context: RunContext,
+                     _ fill: (UnsafeMutableBufferPointer<UInt16>) throws -> Void) throws -> Tensor {
+        switch dtype {
+        case .int16: return try makeRebound(shape, Int16.self, context, spec, fill)
+        case .uint16: return try makeRebound(shape, UInt16.self, context, spec, fill)
+        case .float16: return try makeRebound(shape, Half.self, context, spec, fill)
+        case .bfloat16: return try makeRebound(shape, BFloat16.self, context, spec, fill)
+        default: throw laneMismatch(dtype, "UInt16")
+        }
     }
 }
 
@@ -74,6 +105,7 @@ extension UInt32: Lane {
         switch t.dtype {
         case .float32: return try readRebound(t, Float.self, body)
         case .int32: return try readRebound(t, Int32.self, body)
+        case .uint32: return try readRebound(t, UInt32.self, body)
         default: throw laneMismatch(t.dtype, "UInt32")
         }
     }
@@ -82,6 +114,7 @@ extension UInt32: Lane {
         switch dtype {
         case .float32: return try makeRebound(shape, Float.self, context, spec, fill)
         case .int32: return try makeRebound(shape, Int32.self, context, spec, fill)
+        case .uint32: return try makeRebound(shape, UInt32.self, context, spec, fill)
         default: throw laneMismatch(dtype, "UInt32")
         }
     }
@@ -92,6 +125,7 @@ extension UInt64: Lane {
         switch t.dtype {
         case .float64: return try readRebound(t, Double.self, body)
         case .int64: return try readRebound(t, Int64.self, body)
+        case .uint64: return try readRebound(t, UInt64.self, body)
         default: throw laneMismatch(t.dtype, "UInt64")
         }
     }
@@ -100,6 +134,7 @@ extension UInt64: Lane {
         switch dtype {
         case .float64: return try makeRebound(shape, Double.self, context, spec, fill)
         case .int64: return try makeRebound(shape, Int64.self, context, spec, fill)
+        case .uint64: return try makeRebound(shape, UInt64.self, context, spec, fill)
         default: throw laneMismatch(dtype, "UInt64")
         }
     }

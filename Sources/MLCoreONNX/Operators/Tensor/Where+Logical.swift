@@ -21,6 +21,14 @@ struct Where: Operator {
         case .int32: return [.tensor(try select(Int32.self))]
         case .int64: return [.tensor(try select(Int64.self))]
         case .bool: return [.tensor(try select(Bool.self))]
+        case .int8: return [.tensor(try select(Int8.self))]
+        case .uint8: return [.tensor(try select(UInt8.self))]
+        case .int16: return [.tensor(try select(Int16.self))]
+        case .uint16: return [.tensor(try select(UInt16.self))]
+        case .uint32: return [.tensor(try select(UInt32.self))]
+        case .uint64: return [.tensor(try select(UInt64.self))]
+        case .float16: return [.tensor(try select(Half.self))]
+        case .bfloat16: return [.tensor(try select(BFloat16.self))]
         case .string:
             let plan = try BroadcastPlan([c.shape, x.shape, y.shape], node: spec)
             let cond = try c.scalars(as: Bool.self), xs = try x.strings(), ys = try y.strings()
