@@ -71,6 +71,7 @@ public struct BatchPrediction {
         switch v {
         case .mapSequence: return true
         case .tensor(let t): return t.dtype == .float32 || t.dtype == .float64
+        case .sequence, .map, .optional: return false
         }
     }
 
@@ -103,6 +104,8 @@ public struct BatchPrediction {
         switch value {
         case .mapSequence(let maps): t = maps.values
         case .tensor(let tensor): t = tensor
+        case .sequence, .map, .optional:
+            throw ONNXError.invalidGraph(reason: "bench predict prints tensors and map sequences; this output is a sequence, map or optional")
         }
         let rows = t.rank == 0 ? 1 : t.shape[0]
         let width = rows == 0 ? 0 : t.count / rows

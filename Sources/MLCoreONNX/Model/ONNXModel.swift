@@ -83,6 +83,8 @@ public indirect enum ONNXAttribute: Sendable {
     case strings([String])
     case tensors([Tensor])
     case graphs([ONNXGraph])
+    /// A `TypeProto` attribute (`Optional`'s `type`).
+    case type(ONNXType)
 }
 
 /// The declared element type and shape of a graph input, output or intermediate value.
@@ -100,10 +102,12 @@ public struct ONNXValueInfo: Sendable {
 public indirect enum ONNXType: Sendable, Equatable {
     /// A tensor; `elementType` is `nil` for an element type MLCore does not support (named in `unsupportedElementType`).
     case tensor(elementType: DType?, shape: [ONNXDimension]?)
-    /// `seq(map(K, V))`, e.g. ZipMap's output.
+    /// `seq(T)`: `seq(tensor(T))` (SplitToSequence, ...) or `seq(map(K, V))` (ZipMap's output).
     case sequence(ONNXType)
     case map(key: DType?, value: ONNXType)
-    /// A type MLCore does not model (optional, sparse tensor, ...); the string says which.
+    /// `optional(T)` of a tensor or sequence type.
+    case optional(ONNXType)
+    /// A type MLCore does not model (sparse tensor, opaque, ...); the string says which.
     case unsupported(String)
 }
 

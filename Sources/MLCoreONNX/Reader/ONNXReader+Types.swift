@@ -22,7 +22,7 @@ extension ONNXReader.Decoder {
     /// Tensor element types are mapped as tensors load (see ``ONNXReader``: UINT8 is int32, FLOAT16 is float32, ...);
     /// an element type MLCore cannot load is `nil`. Dimensions: `dim_value` is ``ONNXDimension/fixed(_:)``,
     /// a non-empty `dim_param` is ``ONNXDimension/symbolic(_:)``, neither is ``ONNXDimension/unknown``; an absent
-    /// shape is `nil` (rank unknown). Optional, sparse-tensor and opaque types are ``ONNXType/unsupported(_:)``.
+    /// shape is `nil` (rank unknown). Sparse-tensor and opaque types are ``ONNXType/unsupported(_:)``.
     /// Nesting (`seq(map(...))`) is bounded by the wire-format check, so the recursion is too.
     func type(_ p: UnsafePointer<Onnx__TypeProto>, value: String, graphName: String) throws -> ONNXType {
         let proto = p.pointee
@@ -44,8 +44,10 @@ extension ONNXReader.Decoder {
             let key = map.pointee.has_key_type != 0 ? Self.dtype(onnxCode: map.pointee.key_type) : nil
             return .map(key: key, value: try type(valueType, value: value, graphName: graphName))
         case ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE.rawValue:
-            let inner = try proto.optional_type?.pointee.elem_type.map { try type($0, value: value, graphName: graphName) }
-            return .unsupported("optional(\(inner?.summary ?? "?"))")
+            guard let element = proto.optional_type?.pointee.elem_type else {
+                return .unsupported("optional without element type")
+            }
+            return .optional(try type(element, value: value, graphName: graphName))
         case ONNX__TYPE_PROTO__VALUE_SPARSE_TENSOR_TYPE.rawValue:
             let code = proto.sparse_tensor_type?.pointee.elem_type ?? 0
             return .unsupported("sparse_tensor(\(ONNXError.dataTypeName(code)))")
