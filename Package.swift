@@ -62,6 +62,6 @@ let package = Package(
         .testTarget(name: "MLBenchTests", dependencies: ["MLBench", "MLCoreTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MLCoreDataTests", dependencies: ["MLCoreData", "MLCoreTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MLCoreModelsTests", dependencies: ["MLCoreModels", "MLCoreData", "MLBench", "MLCoreTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "MLCoreONNXTests", dependencies: ["MLCoreONNX", "MLBench", "MLCoreTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "MLCoreONNXTests", dependencies: ["MLCoreONNX", "MLCoreData", "MLBench", "MLCoreTestSupport"], exclude: ["Fixtures"]),
     ]
 )

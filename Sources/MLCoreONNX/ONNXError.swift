@@ -13,8 +13,9 @@ public enum ONNXError: Error, Sendable, Equatable, CustomStringConvertible {
     case externalDataOutsideModelFolder(tensor: String, location: String)
     /// External data is missing, unreadable or shorter than declared.
     case externalData(tensor: String, reason: String)
-    /// No implementation for this operator at this opset.
-    case unsupportedOperator(domain: String, type: String, opset: Int64, node: String)
+    /// The model uses operators (at its opsets) or declares element types MLCore does not support: every one of
+    /// them, subgraphs included, so a user sees all blockers at once.
+    case unsupportedModel(operators: [UnsupportedOperator], elementTypes: [UnsupportedElementType])
     /// The graph has a cycle through these nodes.
     case graphCycle(nodes: [String])
     /// A structural problem: a value used but never produced, a duplicate output, a missing opset import, ...
@@ -36,8 +37,17 @@ public enum ONNXError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .tensorDataMismatch(tensor, declared, actual): return "tensor '\(tensor)': shape declares \(declared) elements but the data holds \(actual)"
         case let .externalDataOutsideModelFolder(tensor, location): return "tensor '\(tensor)': external data location '\(location)' leaves the model's folder"
         case let .externalData(tensor, reason): return "tensor '\(tensor)': external data: \(reason)"
-        case let .unsupportedOperator(domain, type, opset, node):
-            return "node '\(node)': operator \(domain.isEmpty ? "ai.onnx" : domain)::\(type) at opset \(opset) is not supported"
+        case let .unsupportedModel(operators, elementTypes):
+            var parts: [String] = []
+            if !operators.isEmpty {
+                parts.append("\(operators.count) unsupported operator\(operators.count == 1 ? "" : "s"): "
+                             + operators.map(\.description).joined(separator: "; "))
+            }
+            if !elementTypes.isEmpty {
+                parts.append("\(elementTypes.count) value\(elementTypes.count == 1 ? "" : "s") of unsupported type: "
+                             + elementTypes.map(\.description).joined(separator: "; "))
+            }
+            return "the model is not supported: " + parts.joined(separator: "; and ")
         case let .graphCycle(nodes): return "the graph has a cycle through nodes \(nodes.prefix(8).map { "'\($0)'" }.joined(separator: ", "))"
         case let .invalidGraph(reason): return "invalid graph: \(reason)"
         case let .invalidNode(node, op, reason): return "node '\(node)' (\(op)): \(reason)"

@@ -8,7 +8,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "MLCore's benchmark harness: standardized suites written as JSON reports.",
-        subcommands: [RunSuite.self, ListSuites.self, Predict.self, Inference.self, ONNXConformance.self, Compare.self, Datasets.self, Train.self],
+        subcommands: [RunSuite.self, ListSuites.self, Predict.self, Inference.self, Inspect.self, ONNXConformance.self, Compare.self, Datasets.self, Train.self],
         defaultSubcommand: RunSuite.self)
 }
 

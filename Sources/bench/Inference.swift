@@ -11,10 +11,16 @@ struct Inference: ParsableCommand {
             (headline p99). server: Poisson arrivals, searching the highest rate whose p99 stays under \
             --latency-bound. offline: all samples in one query (samples/s). Results are VALID only when the \
             minimum duration and query count were met (and, for server, the latency bound held).
+            Samples are slices along axis 0 of the inputs: --input X.csv (optionally without its --label column) \
+            feeds the first input no --feed names; --feed NAME=FILE (split at the first '=') feeds any input from a \
+            .npy file (any rank) or a .json array of strings. All inputs must agree on axis 0, and a query of k \
+            samples feeds rows [i, i+k) of every input (wrapping around the end).
             """)
 
     @Option(name: .long, help: "The .onnx model.") var model: String
-    @Option(name: .long, help: "Samples: CSV with a header row and one numeric column per feature.") var input: String
+    @Option(name: .long, help: "Samples: CSV with a header row and one numeric column per feature, for the first input not fed by --feed.") var input: String?
+    @Option(name: .long, help: "A column of the --input CSV to drop before feeding (e.g. a label column).") var label: String?
+    @Option(name: .long, help: ArgumentHelp("Feed input NAME from FILE (.npy, or .json for strings); repeatable.", valueName: "NAME=FILE")) var feed: [String] = []
     @Option(name: .long, help: "single-stream | multi-stream | server | offline") var scenario: String = "single-stream"
     @Option(name: .long, help: "Threads (default: all cores).") var threads: Int?
     @Option(name: .long, help: "Minimum measured duration in seconds (default 10; --quick: 2).") var minDuration: Double?
@@ -22,6 +28,10 @@ struct Inference: ParsableCommand {
     @Option(name: .long, help: "Latency bound for server, in ms (default 10).") var latencyBound: Double = 10
     @Option(name: .long, help: "Report path (default: results/inference-<UTC time>.json).") var report: String?
     @Flag(name: .long, help: "Short run (2 s minimum duration).") var quick = false
+
+    func validate() throws {
+        if input == nil && feed.isEmpty { throw ValidationError("give the model's inputs: --input X.csv and/or --feed NAME=FILE") }
+    }
 
     func run() throws {
         guard let scenario = Scenario(rawValue: scenario) else {
@@ -31,8 +41,8 @@ struct Inference: ParsableCommand {
         let settings = TestSettings(scenario: scenario, minDuration: minDuration ?? (quick ? 2 : 10), minQueries: minQueries,
                                     latencyBound: latencyBound / 1000)
         var out = Report(suite: "inference", quick: quick, threads: threads)
-        let result = try InferenceBenchmark(model: URL(fileURLWithPath: model), input: URL(fileURLWithPath: input),
-                                            settings: settings, threads: threads).run(into: &out)
+        let result = try InferenceBenchmark(model: URL(fileURLWithPath: model), input: input.map { URL(fileURLWithPath: $0) },
+                                            label: label, feeds: FeedArgument.parse(feed), settings: settings, threads: threads).run(into: &out)
         if !result.valid { out.notes.append("INVALID: " + result.invalidReasons.joined(separator: "; ")) }
         let path = try ReportWriter.write(out, to: report)
         print(ConsoleTable.render(out))

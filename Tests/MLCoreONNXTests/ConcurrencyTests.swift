@@ -55,7 +55,7 @@ import Testing
             switch outputs[name]! {
             case .tensor(let t): return "\(name): " + (try tensorBits(t))
             case .mapSequence(let m): return "\(name): keys \(m.keys) " + (try tensorBits(m.values))
-            case .sequence, .map, .optional: return "\(name): not a tensor"
+            default: return "\(name): \(outputs[name]!)"
             }
         }
     }

@@ -290,7 +290,7 @@ import Testing
             switch v {
             case .tensor(let t): #expect(t.shape.dims.first == 0, "\(name): \(k) has shape \(t.shape)")
             case .mapSequence(let maps): #expect(maps.count == 0, "\(name): \(k) has \(maps.count) maps")
-            case .sequence, .map, .optional: Issue.record("\(name): \(k) is not a tensor or map sequence")
+            default: Issue.record("\(name): \(k) is neither a tensor nor a map sequence")
             }
         }
     }

@@ -87,7 +87,8 @@ import Testing
         #expect(throws: ONNXError.graphCycle(nodes: ["a", "b"])) { try InferenceSession(model: cyclic) }
 
         let unknown = Self.model([Self.node("FancyOp", ["x"], ["y"], name: "fancy0")], inputs: [Self.floatInput("x", [.fixed(1)])], outputs: ["y"])
-        #expect(throws: ONNXError.unsupportedOperator(domain: "", type: "FancyOp", opset: 17, node: "fancy0")) {
+        #expect(throws: ONNXError.unsupportedModel(operators: [UnsupportedOperator(domain: "", opType: "FancyOp", opset: 17, nodes: ["fancy0"])],
+                                                   elementTypes: [])) {
             try InferenceSession(model: unknown)
         }
 

@@ -186,7 +186,7 @@ public struct ConformanceRunner: Sendable {
 
     /// `(status, group)` for an error that ended a case.
     ///
-    /// Unsupported: ``ONNXError/unsupportedOperator(domain:type:opset:node:)``,
+    /// Unsupported: ``ONNXError/unsupportedModel(operators:elementTypes:)``,
     /// ``ONNXError/unsupportedElementType(tensor:code:)``, ``TensorError/unsupportedDType(operation:_:)``, and any
     /// error whose message says "not supported" or "unsupported" (attribute kinds, modes, element types an
     /// operator does not implement, training mode). Everything else failed.
@@ -196,8 +196,11 @@ public struct ConformanceRunner: Sendable {
             || message.localizedCaseInsensitiveContains("unsupported")
         let status: ConformanceStatus = saysUnsupported ? .unsupported : .failed
         switch error {
-        case let ONNXError.unsupportedOperator(domain, type, _, _):
-            return (.unsupported, "operator \(domain.isEmpty ? "" : domain + "::")\(type) not implemented")
+        case let ONNXError.unsupportedModel(operators, elementTypes):
+            if let op = operators.first {
+                return (.unsupported, "operator \(op.domain.isEmpty ? "" : op.domain + "::")\(op.opType) not implemented")
+            }
+            return (.unsupported, "value type \(elementTypes.first?.type ?? "?") not supported")
         case let ONNXError.unsupportedElementType(_, code):
             return (.unsupported, "element type \(dataTypeName(code)) not supported")
         case let TensorError.unsupportedDType(operation, dtype):

@@ -1,58 +1,53 @@
 import Foundation
 import MLCore
 
-/// `bench predict`: runs an ONNX model on the rows of a numeric CSV and returns one output as a table.
+/// `bench predict`: runs an ONNX model on every sample of its inputs and keeps every output.
 ///
-/// The CSV's columns are fed in order as one `[rows, features]` tensor to the model's first input (converted
-/// to the declared element type when that is not float32); a model whose batch dimension is fixed at 1 runs
-/// row by row. The output is the model's probabilities unless `outputName` picks another: the last output
-/// that is a float tensor or a ZipMap map sequence.
+/// Inputs come from ``ModelFeeds`` (`--feed NAME=FILE` and a CSV for the first input not fed). All samples go in one
+/// run; a model that fixes the sample axis of an input at 1 runs sample by sample, and its outputs are joined along
+/// axis 0. The outputs can then be written as one CSV table (``csv(outputName:)``: the model's probabilities unless
+/// `outputName` picks another: the last output that is a float tensor or a ZipMap map sequence) or as one file per
+/// output (``writeOutputs(to:)``).
 public struct BatchPrediction {
-    /// Column names: `<output>_0`, `<output>_1`, ...
-    public var header: [String]
-    /// One row of values per input row.
-    public var rows: [[String]]
+    /// The model's output names, in declared order.
+    public var outputNames: [String]
+    /// Every output, over all samples.
+    public var outputs: [String: Value]
+    /// The name the default CSV output is written under.
+    let defaultOutputName: String
 
-    public init(model: URL, input: URL, outputName: String? = nil, threads: Int) throws {
-        let session = try InferenceSession(contentsOf: model, options: SessionOptions(threads: threads))
-        guard let first = session.inputs.first else { throw ONNXError.invalidGraph(reason: "the model has no inputs") }
-        let csv = try NumericCSV(contentsOf: input)
-        var x = csv.values
-        var rowByRow = false
-        if case let .tensor(elementType, dims) = first.type {
-            if let dims {
-                guard dims.count == 2 else {
-                    throw ONNXError.invalidInput(name: first.name, reason: "the model expects \(first.type.summary); bench predict feeds [rows, features]")
-                }
-                if case .fixed(let f) = dims[1], f != Int64(csv.columns.count) {
-                    throw ONNXError.invalidInput(name: first.name, reason: "the model expects \(f) features, \(input.path) has \(csv.columns.count) columns")
-                }
-                if case .fixed(1) = dims[0] { rowByRow = true }
-            }
-            if let elementType, elementType != .float32 { x = try Self.convert(x, to: elementType, name: first.name) }
-        }
-
-        var outputs: [Value] = []
-        if rowByRow {
-            for r in 0..<x.shape[0] {
-                let result = try session.run([first.name: try x.rows(r..<r + 1)])
-                outputs.append(try Self.pick(result, session: session, name: outputName))
+    /// Runs `session` on `feeds`.
+    public init(session: InferenceSession, feeds: ModelFeeds) throws {
+        outputNames = session.outputs.map(\.name)
+        defaultOutputName = Self.defaultOutputName(session: session)
+        if feeds.oneSampleAtATime && feeds.sampleCount != 1 {
+            var runs: [[String: Value]] = []
+            for i in 0..<feeds.sampleCount { runs.append(try session.run(try feeds.samples(i..<i + 1))) }
+            outputs = [:]
+            for name in outputNames where !runs.isEmpty {
+                outputs[name] = try Self.join(runs.map { $0[name]! }, name: name)
             }
         } else {
-            outputs = [try Self.pick(try session.run([first.name: x]), session: session, name: outputName)]
+            outputs = try session.run(feeds.all)
         }
-        let name = outputName ?? Self.defaultOutputName(session: session, sample: outputs.first)
-        var table: [[String]] = []
-        for value in outputs { table += try Self.table(value) }
-        let width = table.first?.count ?? 0
-        header = (0..<width).map { "\(name)_\($0)" }
-        rows = table
     }
 
-    /// CSV text: header line, then one line per row.
-    public var csv: String {
-        var s = header.joined(separator: ",") + "\n"
-        s.reserveCapacity(rows.count * (header.count * 14 + 1))
+    /// Reads the model and a numeric CSV for its first input, and runs it (the original `bench predict`).
+    public init(model: URL, input: URL, outputName: String? = nil, threads: Int) throws {
+        let session = try InferenceSession(contentsOf: model, options: SessionOptions(threads: threads))
+        try self.init(session: session, feeds: ModelFeeds(session: session, csv: input, feeds: []))
+    }
+
+    /// One output as CSV text: a header line `NAME_0,NAME_1,...`, then one line per sample (floats with 9
+    /// significant digits, enough to round-trip float32).
+    /// - Parameter outputName: the output to write; `nil` picks the probabilities (see the type's summary).
+    public func csv(outputName: String?) throws -> String {
+        let value = try pick(outputName)
+        let name = outputName ?? defaultOutputName
+        let rows = try Self.table(value, name: name)
+        let width = rows.first?.count ?? 0
+        var s = (0..<width).map { "\(name)_\($0)" }.joined(separator: ",") + "\n"
+        s.reserveCapacity(rows.count * (width * 14 + 1))
         for r in rows { s += r.joined(separator: ",") + "\n" }
         return s
     }
@@ -63,7 +58,8 @@ public struct BatchPrediction {
         case .float64: return try Tensor(shape: x.shape, scalars: v.map(Double.init))
         case .int64: return try Tensor(shape: x.shape, scalars: v.map { $0.isFinite ? Int64($0) : 0 })
         case .int32: return try Tensor(shape: x.shape, scalars: v.map { $0.isFinite ? Int32(clamping: Int64($0)) : 0 })
-        default: throw ONNXError.invalidInput(name: name, reason: "input type \(dtype) cannot be fed from a numeric CSV")
+        default:
+            throw ONNXError.invalidInput(name: name, reason: "input type \(dtype) cannot be fed from a numeric CSV; use --feed \(name)=FILE.npy")
         }
     }
 
@@ -71,11 +67,11 @@ public struct BatchPrediction {
         switch v {
         case .mapSequence: return true
         case .tensor(let t): return t.dtype == .float32 || t.dtype == .float64
-        case .sequence, .map, .optional: return false
+        default: return false
         }
     }
 
-    static func defaultOutputName(session: InferenceSession, sample: Value?) -> String {
+    static func defaultOutputName(session: InferenceSession) -> String {
         session.outputs.last { info in
             switch info.type {
             case .sequence: return true
@@ -85,40 +81,63 @@ public struct BatchPrediction {
         }?.name ?? session.outputs.last?.name ?? "output"
     }
 
-    static func pick(_ result: [String: Value], session: InferenceSession, name: String?) throws -> Value {
+    func pick(_ name: String?) throws -> Value {
         if let name {
-            guard let v = result[name] else {
-                throw ONNXError.invalidInput(name: name, reason: "no such output; outputs are \(session.outputs.map(\.name))")
+            guard let v = outputs[name] else {
+                throw ONNXError.invalidInput(name: name, reason: "no such output; outputs are \(outputNames)")
             }
             return v
         }
-        for info in session.outputs.reversed() {
-            if let v = result[info.name], isProbabilityLike(v) { return v }
+        for name in outputNames.reversed() {
+            if let v = outputs[name], Self.isProbabilityLike(v) { return v }
         }
-        throw ONNXError.invalidGraph(reason: "the model has no float tensor or ZipMap output; choose one with --output-name (outputs: \(session.outputs.map(\.name)))")
+        throw ONNXError.invalidGraph(reason: "the model has no float tensor or ZipMap output; choose one with --output-name (outputs: \(outputNames))")
     }
 
-    /// A value as rows of printed cells (floats with 9 significant digits, enough to round-trip float32).
-    static func table(_ value: Value) throws -> [[String]] {
+    /// Per-sample runs' values of one output, joined along axis 0.
+    static func join(_ parts: [Value], name: String) throws -> Value {
+        let tensors = parts.compactMap(\.tensor)
+        if tensors.count == parts.count {
+            return .tensor(try Tensor.concatenatingSamples(tensors, name: name))
+        }
+        var maps: [MapSequence] = []
+        for case .mapSequence(let m) in parts { maps.append(m) }
+        if maps.count == parts.count, let first = maps.first, maps.allSatisfy({ $0.keys == first.keys }) {
+            return .mapSequence(MapSequence(keys: first.keys, values: try Tensor.concatenatingSamples(maps.map(\.values), name: name)))
+        }
+        throw BenchError("output '\(name)' is not a tensor or a map sequence with the same keys in every run, so the "
+                         + "sample-by-sample runs this model needs (its sample axis is fixed at 1) cannot be joined")
+    }
+
+    /// A tensor or map-sequence value as rows of printed cells: one row per sample (axis 0).
+    static func table(_ value: Value, name: String) throws -> [[String]] {
         let t: Tensor
         switch value {
         case .mapSequence(let maps): t = maps.values
         case .tensor(let tensor): t = tensor
-        case .sequence, .map, .optional:
-            throw ONNXError.invalidGraph(reason: "bench predict prints tensors and map sequences; this output is a sequence, map or optional")
+        default: throw BenchError("output '\(name)' is not a tensor or a ZipMap output, so it has no CSV form; write it with --output-dir")
         }
         let rows = t.rank == 0 ? 1 : t.shape[0]
         let width = rows == 0 ? 0 : t.count / rows
-        let cells: [String]
-        switch t.dtype {
-        case .float32: cells = try t.scalars(as: Float.self).map { format(Double($0)) }
-        case .float64: cells = try t.scalars(as: Double.self).map { format($0) }
-        case .int64: cells = try t.scalars(as: Int64.self).map(String.init)
-        case .int32: cells = try t.scalars(as: Int32.self).map(String.init)
-        case .bool: cells = try t.scalars(as: Bool.self).map { $0 ? "1" : "0" }
-        case .string: cells = try t.strings()
-        }
+        let cells = try cells(t)
         return (0..<rows).map { Array(cells[$0 * width..<($0 + 1) * width]) }
+    }
+
+    /// Every element printed: floats as ``format(_:)``, booleans as 0/1, integers and strings as they are.
+    static func cells(_ t: Tensor) throws -> [String] {
+        switch t.dtype {
+        case .string: return try t.strings()
+        case .bool: return try t.scalars(as: Bool.self).map { $0 ? "1" : "0" }
+        default:
+            guard let scalar = NpyHeader.scalarType(of: t.dtype) else { throw BenchError("\(t.dtype) outputs cannot be printed") }
+            func print<T: TensorScalar>(_: T.Type) throws -> [String] {
+                try t.scalars(as: T.self).map { v in
+                    if let f = v as? any BinaryFloatingPoint { return format(Double(f)) }
+                    return "\(v)"
+                }
+            }
+            return try print(scalar)
+        }
     }
 
     static func format(_ v: Double) -> String {

@@ -1,43 +1,42 @@
 import Foundation
 import MLCore
 
-/// An ONNX model run by MLCore's engine, answering queries of rows of a sample matrix.
+/// An ONNX model run by MLCore's engine, answering queries of samples of its inputs.
 ///
-/// Samples are the rows of a `[rows, features]` float tensor, fed to the model's first input; a query of
-/// consecutive rows is a zero-copy view, other queries are gathered into one batch.
+/// Samples are slices along axis 0 of every input (``ModelFeeds``): a query of samples `[i, i + k)` feeds rows
+/// `[i, i + k)` of each input, as zero-copy views; a query that wraps around the end is gathered into one batch.
 public final class ONNXSystem: SystemUnderTest {
     public let name: String
     public let session: InferenceSession
-    let samples: Tensor
-    let inputName: String
+    let feeds: ModelFeeds
 
-    public var sampleCount: Int { samples.shape[0] }
+    public var sampleCount: Int { feeds.sampleCount }
 
-    public init(session: InferenceSession, samples: Tensor, name: String = "mlcore-onnx") throws {
+    /// A system fed by `feeds`, which must hold at least one sample.
+    public init(session: InferenceSession, feeds: ModelFeeds, name: String = "mlcore-onnx") throws {
+        guard feeds.sampleCount > 0 else {
+            throw BenchError("the inputs hold no samples (axis 0 is 0 for \(feeds.feeds.map { "'\($0.input)' \($0.tensor.shape)" }.joined(separator: ", ")))")
+        }
+        self.session = session
+        self.feeds = feeds
+        self.name = name
+    }
+
+    /// A system whose samples are the rows of a `[rows, features]` tensor fed to the model's first input.
+    public convenience init(session: InferenceSession, samples: Tensor, name: String = "mlcore-onnx") throws {
         guard let first = session.inputs.first else { throw ONNXError.invalidGraph(reason: "the model has no inputs") }
         guard samples.rank == 2, samples.shape[0] > 0 else {
             throw ONNXError.invalidInput(name: first.name, reason: "the sample matrix must be [rows > 0, features], got \(samples.shape)")
         }
-        self.session = session
-        self.samples = samples
-        self.inputName = first.name
-        self.name = name
+        try self.init(session: session, feeds: ModelFeeds(session: session, tensors: [first.name: samples]), name: name)
     }
 
     public func loadSamples(_ indices: [Int]) {}
 
+    /// The feeds of one query (views for consecutive samples).
+    func batch(_ query: [Int]) throws -> [String: Tensor] { try feeds.samples(query) }
+
     public func issue(_ query: [Int]) throws {
-        let batch: Tensor
-        if let first = query.first, query.last == first + query.count - 1, zip(query, query.dropFirst()).allSatisfy({ $1 == $0 + 1 }) {
-            batch = try samples.rows(first..<first + query.count)
-        } else {
-            let width = samples.shape[1]
-            let all = try samples.scalars(as: Float.self)
-            var rows: [Float] = []
-            rows.reserveCapacity(query.count * width)
-            for i in query { rows += all[i * width..<(i + 1) * width] }
-            batch = try Tensor(shape: [query.count, width], scalars: rows)
-        }
-        blackHole(try session.run([inputName: batch]))
+        blackHole(try session.run(try batch(query)))
     }
 }

@@ -4,7 +4,7 @@ import MLCoreTensor
 /// NumPy `.npy` files: read into a ``Tensor``, map without reading, write byte-identical to `np.save`.
 ///
 /// ```swift
-/// let x = try Npy.read(contentsOf: URL(fileURLWithPath: "X.npy"))       // float32/float64/int32/int64/bool
+/// let x = try Npy.read(contentsOf: URL(fileURLWithPath: "X.npy"))       // any of NpyHeader.elementTypes
 /// try Npy.write(x, to: URL(fileURLWithPath: "copy.npy"))
 /// let mapped = try MappedNpyArray(contentsOf: URL(fileURLWithPath: "big.npy"))
 /// let first = try mapped.rows(0..<1000)                                  // touches only those pages
@@ -36,14 +36,13 @@ public enum Npy {
     }
 
     static func withRawBytes<R>(_ t: Tensor, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-        switch t.dtype {
-        case .float32: return try t.withUnsafeBufferPointer(as: Float.self) { try body(UnsafeRawBufferPointer($0)) }
-        case .float64: return try t.withUnsafeBufferPointer(as: Double.self) { try body(UnsafeRawBufferPointer($0)) }
-        case .int32: return try t.withUnsafeBufferPointer(as: Int32.self) { try body(UnsafeRawBufferPointer($0)) }
-        case .int64: return try t.withUnsafeBufferPointer(as: Int64.self) { try body(UnsafeRawBufferPointer($0)) }
-        case .bool: return try t.withUnsafeBufferPointer(as: Bool.self) { try body(UnsafeRawBufferPointer($0)) }
-        case .string: throw DataError(.unsupported, file: "<npy>", reason: "string tensors cannot be written as .npy")
+        guard let scalar = NpyHeader.scalarType(of: t.dtype) else {
+            throw DataError(.unsupported, file: "<npy>", reason: "\(t.dtype) tensors cannot be written as .npy")
         }
+        func bytes<T: TensorScalar>(_: T.Type) throws -> R {
+            try t.withUnsafeBufferPointer(as: T.self) { try body(UnsafeRawBufferPointer($0)) }
+        }
+        return try bytes(scalar)
     }
 }
 
@@ -116,12 +115,7 @@ public final class MappedNpyArray: @unchecked Sendable {
                 }
             }
         }
-        switch header.dtype {
-        case .float32: try fill(Float.self)
-        case .float64: try fill(Double.self)
-        case .int32: try fill(Int32.self)
-        case .int64: try fill(Int64.self)
-        case .bool:
+        if header.dtype == .bool {
             // A Swift Bool must hold 0 or 1; anything else in the file is refused, not reinterpreted.
             let count = t.count
             let bad = withUnsafeDataBytes { src in (0..<count).first { src[offset + $0] > 1 } }
@@ -129,8 +123,10 @@ public final class MappedNpyArray: @unchecked Sendable {
                 throw DataError(.malformed, file: file.path, position: "byte \(header.dataOffset + offset + bad)",
                                 reason: "a bool element must be 0 or 1")
             }
-            try fill(Bool.self)
-        case .string: throw DataError(.unsupported, file: file.path, reason: "string arrays are not supported")
         }
+        guard let scalar = NpyHeader.scalarType(of: header.dtype) else {
+            throw DataError(.unsupported, file: file.path, reason: "\(header.dtype) arrays are not supported")
+        }
+        try fill(scalar)
     }
 }

@@ -5,8 +5,8 @@ import MLCoreTensor
 /// Format (NumPy's `numpy.lib.format`, versions 1.0, 2.0 and 3.0): the magic `\x93NUMPY`, a major and minor
 /// version byte, the header length (2 bytes little-endian in 1.0, 4 bytes in 2.0/3.0), then a Python dict literal
 /// such as `{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }` padded with spaces and a newline so that
-/// the data starts at a multiple of 64 bytes. MLCore reads and writes little-endian `f4`, `f8`, `i4`, `i8` and
-/// `b1` in C order.
+/// the data starts at a multiple of 64 bytes. MLCore reads and writes the little-endian types of
+/// ``elementTypes`` in C order.
 /// - SeeAlso: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
 public struct NpyHeader: Sendable, Equatable {
     public var dtype: DType
@@ -27,16 +27,32 @@ public struct NpyHeader: Sendable, Equatable {
 
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // "\x93NUMPY"
 
+    /// The element types MLCore reads and writes as `.npy`: the ``DType``, NumPy's little-endian `descr` and the
+    /// Swift scalar that holds one element. Adding an element type to `.npy` support is one line here.
+    public static let elementTypes: [(dtype: DType, descr: String, scalar: any TensorScalar.Type)] = [
+        (.float32, "<f4", Float.self),
+        (.float64, "<f8", Double.self),
+        (.int64, "<i8", Int64.self),
+        (.int32, "<i4", Int32.self),
+        (.bool, "|b1", Bool.self),
+    ]
+
+    /// The Swift scalar type of `dtype`'s elements in `.npy` files, or `nil` when `.npy` cannot hold it (strings).
+    public static func scalarType(of dtype: DType) -> (any TensorScalar.Type)? {
+        elementTypes.first { $0.dtype == dtype }?.scalar
+    }
+
     /// The `descr` string of a dtype (`nil` for types `.npy` cannot hold in MLCore: strings).
     static func descr(_ dtype: DType) -> String? {
-        switch dtype {
-        case .float32: return "<f4"
-        case .float64: return "<f8"
-        case .int32: return "<i4"
-        case .int64: return "<i8"
-        case .bool: return "|b1"
-        case .string: return nil
-        }
+        elementTypes.first { $0.dtype == dtype }?.descr
+    }
+
+    /// The dtype of a `descr`: the byte-order mark may be `<` (little-endian), `=` (native, little-endian here)
+    /// or `|` (not applicable: one-byte types).
+    static func dtype(descr: String) -> DType? {
+        guard let mark = descr.first, "<=|".contains(mark) else { return nil }
+        let code = descr.dropFirst()
+        return elementTypes.first { $0.descr.dropFirst() == code }?.dtype
     }
 
     /// Parses the header at the start of `bytes`; `file` names the source in errors.
@@ -77,15 +93,9 @@ public struct NpyHeader: Sendable, Equatable {
             throw DataError(.unsupported, file: file, position: "byte \(headerStart)",
                             reason: "Fortran-order arrays are not supported; save with numpy.ascontiguousarray")
         }
-        let dtype: DType
-        switch descr {
-        case "<f4", "=f4": dtype = .float32
-        case "<f8", "=f8": dtype = .float64
-        case "<i4", "=i4": dtype = .int32
-        case "<i8", "=i8": dtype = .int64
-        case "|b1": dtype = .bool
-        default:
-            let why = descr.hasPrefix(">") ? "big-endian data is not supported" : "supported: <f4, <f8, <i4, <i8, |b1"
+        guard let dtype = dtype(descr: descr) else {
+            let supported = elementTypes.map(\.descr).joined(separator: ", ")
+            let why = descr.hasPrefix(">") ? "big-endian data is not supported" : "supported: \(supported)"
             throw DataError(.unsupported, file: file, position: "byte \(headerStart)", reason: "element type '\(descr)': \(why)")
         }
         guard shape.allSatisfy({ $0 >= 0 }) else { throw malformed(headerStart, "negative dimension in shape \(shape)") }

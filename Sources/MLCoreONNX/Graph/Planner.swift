@@ -11,6 +11,12 @@ struct Planner {
         guard graph.nodes.count <= options.readLimits.maxNodes else {
             throw ONNXError.limitExceeded(what: "node count", value: graph.nodes.count, limit: options.readLimits.maxNodes)
         }
+        // Every blocker at once, before any operator is built.
+        let unsupported = model.unsupportedOperators(registry: registry)
+        let badTypes = model.unsupportedElementTypes()
+        if !unsupported.isEmpty || !badTypes.isEmpty {
+            throw ONNXError.unsupportedModel(operators: unsupported, elementTypes: badTypes)
+        }
 
         // Slots: one per distinct value name.
         var slotOf: [String: Int] = [:]
@@ -69,7 +75,9 @@ struct Planner {
                 throw ONNXError.invalidGraph(reason: "node '\(node.name)' uses domain '\(node.domain.isEmpty ? "ai.onnx" : node.domain)', which the model does not import")
             }
             guard let entry = registry.resolve(domain: node.domain, opType: node.opType, opset: opset) else {
-                throw ONNXError.unsupportedOperator(domain: node.domain, type: node.opType, opset: opset, node: node.name)
+                throw ONNXError.unsupportedModel(
+                    operators: [UnsupportedOperator(domain: node.domain, opType: node.opType, opset: opset, nodes: [node.name])],
+                    elementTypes: [])
             }
             let constantInputs = node.inputs.map { $0.isEmpty ? nil : constantValues[$0] }
             let spec = NodeSpec(node: node, opset: opset, constantInputs: constantInputs, options: options)

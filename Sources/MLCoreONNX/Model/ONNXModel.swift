@@ -100,12 +100,13 @@ public struct ONNXValueInfo: Sendable {
 
 /// ONNX value types MLCore understands.
 public indirect enum ONNXType: Sendable, Equatable {
-    /// A tensor; `elementType` is `nil` for an element type MLCore does not support (named in `unsupportedElementType`).
+    /// A tensor; `elementType` is `nil` when the declaration gives none (an element type MLCore cannot hold is
+    /// ``unsupported(_:)`` instead, named like `tensor(COMPLEX64)`).
     case tensor(elementType: DType?, shape: [ONNXDimension]?)
-    /// `seq(T)`: `seq(tensor(T))` (SplitToSequence, ...) or `seq(map(K, V))` (ZipMap's output).
+    /// `seq(map(K, V))`, e.g. ZipMap's output.
     case sequence(ONNXType)
     case map(key: DType?, value: ONNXType)
-    /// `optional(T)` of a tensor or sequence type.
+    /// `optional(T)` (opset 15's Optional operators).
     case optional(ONNXType)
     /// A type MLCore does not model (sparse tensor, opaque, ...); the string says which.
     case unsupported(String)
@@ -114,9 +115,10 @@ public indirect enum ONNXType: Sendable, Equatable {
 /// One dimension of a declared shape.
 public enum ONNXDimension: Sendable, Equatable, CustomStringConvertible {
     case fixed(Int64)
-    /// A named symbolic dimension such as `batch` or `N`.
+    /// A named symbolic dimension such as `batch` or `N`: inputs that name the same symbol must agree on it.
     case symbolic(String)
-    /// Neither value nor name given.
+    /// An independent unknown dimension: neither value nor name given, a negative `dim_value` (some exporters
+    /// write -1), or the `dim_param` `"?"` (paddle2onnx writes it for every unknown dimension).
     case unknown
 
     public var description: String {

@@ -19,19 +19,26 @@ extension ONNXReader.Decoder {
 
     /// `TypeProto` -> ``ONNXType``.
     ///
-    /// Tensor element types are mapped as tensors load (see ``ONNXReader``: UINT8 is int32, FLOAT16 is float32, ...);
-    /// an element type MLCore cannot load is `nil`. Dimensions: `dim_value` is ``ONNXDimension/fixed(_:)``,
-    /// a non-empty `dim_param` is ``ONNXDimension/symbolic(_:)``, neither is ``ONNXDimension/unknown``; an absent
-    /// shape is `nil` (rank unknown). Sparse-tensor and opaque types are ``ONNXType/unsupported(_:)``.
+    /// Tensor element types are mapped as tensors load (see ``ONNXReader``); a tensor of an element type MLCore cannot
+    /// hold is ``ONNXType/unsupported(_:)`` naming it. Dimensions: a non-negative `dim_value` is
+    /// ``ONNXDimension/fixed(_:)``, a `dim_param` other than `""` and `"?"` is ``ONNXDimension/symbolic(_:)``,
+    /// anything else ``ONNXDimension/unknown``; an absent shape is `nil` (rank unknown). Sparse-tensor and opaque
+    /// types are ``ONNXType/unsupported(_:)``.
     /// Nesting (`seq(map(...))`) is bounded by the wire-format check, so the recursion is too.
     func type(_ p: UnsafePointer<Onnx__TypeProto>, value: String, graphName: String) throws -> ONNXType {
         let proto = p.pointee
         switch proto.value_case.rawValue {
         case ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE.rawValue:
             guard let t = proto.tensor_type else { return .unsupported("tensor without element type") }
-            let elementType = t.pointee.has_elem_type != 0 ? Self.dtype(onnxCode: t.pointee.elem_type) : nil
+            var elementType: DType? = nil
+            if t.pointee.has_elem_type != 0, t.pointee.elem_type != 0 {
+                guard let known = Self.dtype(onnxCode: t.pointee.elem_type) else {
+                    return .unsupported("tensor(\(ONNXError.dataTypeName(t.pointee.elem_type)))")
+                }
+                elementType = known
+            }
             return .tensor(elementType: elementType,
-                           shape: try t.pointee.shape.map { try dimensions($0, value: value, graphName: graphName) })
+                           shape: t.pointee.shape.map { dimensions($0, value: value, graphName: graphName) })
         case ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE.rawValue:
             guard let element = proto.sequence_type?.pointee.elem_type else {
                 return .unsupported("sequence without element type")
@@ -44,10 +51,10 @@ extension ONNXReader.Decoder {
             let key = map.pointee.has_key_type != 0 ? Self.dtype(onnxCode: map.pointee.key_type) : nil
             return .map(key: key, value: try type(valueType, value: value, graphName: graphName))
         case ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE.rawValue:
-            guard let element = proto.optional_type?.pointee.elem_type else {
+            guard let inner = try proto.optional_type?.pointee.elem_type.map({ try type($0, value: value, graphName: graphName) }) else {
                 return .unsupported("optional without element type")
             }
-            return .optional(try type(element, value: value, graphName: graphName))
+            return .optional(inner)
         case ONNX__TYPE_PROTO__VALUE_SPARSE_TENSOR_TYPE.rawValue:
             let code = proto.sparse_tensor_type?.pointee.elem_type ?? 0
             return .unsupported("sparse_tensor(\(ONNXError.dataTypeName(code)))")
@@ -59,17 +66,18 @@ extension ONNXReader.Decoder {
         }
     }
 
-    func dimensions(_ p: UnsafePointer<Onnx__TensorShapeProto>, value: String, graphName: String) throws -> [ONNXDimension] {
-        try protoRepeated(p.pointee.n_dim, p.pointee.dim).map { d -> ONNXDimension in
+    func dimensions(_ p: UnsafePointer<Onnx__TensorShapeProto>, value: String, graphName: String) -> [ONNXDimension] {
+        protoRepeated(p.pointee.n_dim, p.pointee.dim).map { d -> ONNXDimension in
             guard let d else { return .unknown }
             switch d.pointee.value_case.rawValue {
             case ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE.rawValue:
+                // A negative value (exporters write -1 for "unknown"; onnxruntime runs such models) is unknown.
                 let v = d.pointee.dim_value
-                guard v >= 0 else { throw malformed("\(graphName): value '\(value)' declares dimension \(v)") }
-                return .fixed(v)
+                return v >= 0 ? .fixed(v) : .unknown
             case ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM.rawValue:
+                // "?" is paddle2onnx's mark for an unknown dimension, not one symbol shared by every input.
                 let name = protoString(d.pointee.dim_param)
-                return name.isEmpty ? .unknown : .symbolic(name)
+                return name.isEmpty || name == "?" ? .unknown : .symbolic(name)
             default:
                 return .unknown
             }

@@ -2,7 +2,7 @@ import MLCoreTensor
 
 /// A value flowing through an ONNX graph: a tensor, a sequence of tensors, a map, an optional, or a
 /// sequence of maps (ZipMap's output).
-public indirect enum Value: Sendable {
+public enum Value: Sendable {
     case tensor(Tensor)
     /// `seq(map(K, float))`: one map per row, every map with the same keys (ZipMap's contract).
     case mapSequence(MapSequence)
@@ -11,7 +11,7 @@ public indirect enum Value: Sendable {
     /// `map(K, V)` with one tensor of keys and one of values, in the same order (DictVectorizer's input).
     case map(keys: Tensor, values: Tensor)
     /// `optional(T)`: `nil` is an empty optional (ONNX `Optional` without an input).
-    case optional(Value?)
+    indirect case optional(Value?)
 
     /// The tensor, or `nil` for a map sequence.
     public var tensor: Tensor? {

@@ -15,5 +15,10 @@ extension OperatorRegistry {
         r.add(ml, "OneHotEncoder", since: 1) { try OneHotEncoder($0) }
         r.add(ml, "LabelEncoder", since: 1) { try LabelEncoder($0) }
         r.add(ml, "ZipMap", since: 1) { try ZipMap($0) }
+        r.add(ml, "SVMClassifier", since: 1) { try SVMClassifier($0) }
+        r.add(ml, "SVMRegressor", since: 1) { try SVMRegressor($0) }
+        r.add(ml, "CategoryMapper", since: 1) { try CategoryMapper($0) }
+        r.add(ml, "FeatureVectorizer", since: 1) { try FeatureVectorizer($0) }
+        r.add(ml, "DictVectorizer", since: 1) { try DictVectorizer($0) }
     }
 }

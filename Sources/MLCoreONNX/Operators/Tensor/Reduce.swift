@@ -1,21 +1,27 @@
+import Foundation
 import MLCoreKernels
 import MLCoreTensor
 
-/// ReduceSum, ReduceMean, ReduceMax, ReduceMin over a set of axes.
+/// ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd, ReduceSumSquare, ReduceL1, ReduceL2,
+/// ReduceLogSum and ReduceLogSumExp over a set of axes.
 ///
 /// Axes are an attribute (negative values from opset 11) until they become an optional input: opset 13 for
 /// ReduceSum, 18 for the others. No axes (or an empty list) reduces every axis, unless
-/// `noop_with_empty_axes=1` (with the axes input), which returns the input unchanged. `keepdims` (default 1)
-/// keeps reduced axes with size 1. Over an empty set, Sum gives 0, Mean NaN (floats) or 0 (integers), Max the
-/// lowest value (-inf, the integer minimum, false) and Min the highest.
+/// `noop_with_empty_axes=1` (with the axes input), which returns the input unchanged (for every kind, as
+/// onnxruntime copies the input there). `keepdims` (default 1) keeps reduced axes with size 1. Over an empty
+/// set, Sum, SumSquare, L1 and L2 give 0, Prod 1, LogSum and LogSumExp -inf, Mean NaN (floats) or 0
+/// (integers), Max the lowest value (-inf, the integer minimum, false) and Min the highest.
 ///
 /// Float Sum, Mean and Max run on MLCore's reduction kernels, one call per run of adjacent reduced axes;
-/// Min, integers (int32, int64; and bool for Max and Min) run a generic loop. Max and Min return NaN for a
-/// slice that holds NaN.
+/// Min, Prod, integers (int32, int64; and bool for Max and Min) run a generic loop. Max and Min return NaN
+/// for a slice that holds NaN. The other kinds are one of those with an element-wise step before or after:
+/// SumSquare and L2 sum `x * x` (L2 then takes the square root, truncated for integers), L1 sums `|x|`,
+/// LogSum is `log(sum)`, LogSumExp is `m + log(sum(exp(x - m)))` with `m` the slice's largest finite
+/// element (0 when there is none), as onnxruntime shifts it. LogSum and LogSumExp take float32 and float64.
 /// - Complexity: O(input elements).
-/// - SeeAlso: https://onnx.ai/onnx/operators/onnx__ReduceSum.html
+/// - SeeAlso: https://onnx.ai/onnx/operators/onnx__ReduceSum.html, https://onnx.ai/onnx/operators/onnx__ReduceLogSumExp.html
 struct Reduce: Operator {
-    enum Kind: String { case sum, mean, max, min }
+    enum Kind: String { case sum, mean, max, min, prod, sumSquare, l1, l2, logSum, logSumExp }
 
     let kind: Kind
     let spec: NodeSpec
@@ -42,25 +48,80 @@ struct Reduce: Operator {
         for a in try spec.normalizedAxes(axes, rank: x.rank, allowNegative: spec.opset >= 11) { reduced[a] = true }
         let outShape = Shape(x.shape.dims.indices.compactMap { k in reduced[k] ? (keepDims ? 1 : nil) : x.shape[k] })
 
+        switch kind {
+        case .sum, .mean, .max, .min, .prod: return [.tensor(try core(kind, x, reduced, outShape, context))]
+        case .sumSquare, .l1, .l2, .logSum, .logSumExp:
+            switch x.dtype {
+            case .float32: return [.tensor(try derivedFloat(Float.self, x, reduced, outShape, context))]
+            case .float64: return [.tensor(try derivedFloat(Double.self, x, reduced, outShape, context))]
+            case .int32 where kind != .logSum && kind != .logSumExp:
+                return [.tensor(try derivedInteger(Int32.self, x, reduced, outShape, context))]
+            case .int64 where kind != .logSum && kind != .logSumExp:
+                return [.tensor(try derivedInteger(Int64.self, x, reduced, outShape, context))]
+            default: throw spec.error("element type \(x.dtype) is not supported")
+            }
+        }
+    }
+
+    /// Sum, Mean, Max, Min or Prod of `x` over the `reduced` axes, shaped `outShape`.
+    func core(_ kind: Kind, _ x: Tensor, _ reduced: [Bool], _ outShape: Shape, _ context: RunContext) throws -> Tensor {
         switch x.dtype {
         case .float32, .float64:
             let emptyMax = kind == .max && zip(x.shape.dims, reduced).contains { $0.1 && $0.0 == 0 }
-            if kind != .min && !emptyMax && x.count > 0 {
-                return [.tensor(try kernel(x, reduced, context).viewed(as: outShape, spec))]
+            if kind != .min && kind != .prod && !emptyMax && x.count > 0 {
+                return try kernel(kind, x, reduced, context).viewed(as: outShape, spec)
             }
-            return [.tensor(x.dtype == .float32 ? try generic(x, reduced, outShape, Float.self, context)
-                                                : try generic(x, reduced, outShape, Double.self, context))]
-        case .int32: return [.tensor(try generic(x, reduced, outShape, Int32.self, context))]
-        case .int64: return [.tensor(try generic(x, reduced, outShape, Int64.self, context))]
+            return x.dtype == .float32 ? try generic(kind, x, reduced, outShape, Float.self, context)
+                                       : try generic(kind, x, reduced, outShape, Double.self, context)
+        case .int32: return try generic(kind, x, reduced, outShape, Int32.self, context)
+        case .int64: return try generic(kind, x, reduced, outShape, Int64.self, context)
         case .bool where kind == .max || kind == .min:
-            return [.tensor(try booleans(x, reduced, outShape, context))]
+            return try booleans(kind, x, reduced, outShape, context)
         default:
             throw spec.error("element type \(x.dtype) is not supported")
         }
     }
 
+    /// SumSquare, L1, L2, LogSum, LogSumExp of floats: an element-wise step, a Sum, an element-wise step.
+    func derivedFloat<T: ReductionFloat>(_: T.Type, _ x: Tensor, _ reduced: [Bool], _ outShape: Shape,
+                                         _ context: RunContext) throws -> Tensor {
+        switch kind {
+        case .sumSquare: return try core(.sum, mapTensor(x, Square<T>(), spec, context), reduced, outShape, context)
+        case .l1: return try core(.sum, mapTensor(x, Magnitude<T>(), spec, context), reduced, outShape, context)
+        case .l2:
+            let s = try core(.sum, mapTensor(x, Square<T>(), spec, context), reduced, outShape, context)
+            return try mapTensor(s, SquareRoot<T>(), spec, context)
+        case .logSum:
+            return try mapTensor(try core(.sum, x, reduced, outShape, context), NaturalLog<T>(), spec, context)
+        default:
+            // The shift, per output element, shaped with the reduced axes kept so it broadcasts against x.
+            let keptShape = Shape(x.shape.dims.indices.map { reduced[$0] ? 1 : x.shape[$0] })
+            var shift = try context.makeTensor(keptShape, T.dtype, node: spec.name)
+            try x.withUnsafeBufferPointer(as: T.self) { src in
+                try shift.withUnsafeMutableBufferPointer(as: T.self) { dst in
+                    reduceLoop(src, dst, x.shape.dims, reduced, initial: -T.infinity, MaxFinite<T>())
+                    for i in 0..<dst.count where !dst[i].isFinite { dst[i] = 0 }
+                }
+            }
+            let sums = try core(.sum, zipTensors(x, shift, ExpOfDifference<T>(), spec, context), reduced, keptShape, context)
+            return try zipTensors(sums, shift, LogPlus<T>(), spec, context).viewed(as: outShape, spec)
+        }
+    }
+
+    /// SumSquare, L1 and L2 of integers (wrapping; L2's square root truncated, as onnxruntime casts it).
+    func derivedInteger<T: ONNXNumeric & FixedWidthInteger & SignedInteger & ReductionBounds>(
+        _: T.Type, _ x: Tensor, _ reduced: [Bool], _ outShape: Shape, _ context: RunContext
+    ) throws -> Tensor {
+        switch kind {
+        case .l1: return try core(.sum, mapTensor(x, IntegerMagnitude<T>(), spec, context), reduced, outShape, context)
+        default:
+            let s = try core(.sum, mapTensor(x, Square<T>(), spec, context), reduced, outShape, context)
+            return kind == .l2 ? try mapTensor(s, IntegerSquareRoot<T>(), spec, context) : s
+        }
+    }
+
     /// One kernel call per run of adjacent reduced axes, right to left, each collapsing its run to size 1.
-    func kernel(_ x: Tensor, _ reduced: [Bool], _ context: RunContext) throws -> Tensor {
+    func kernel(_ kind: Kind, _ x: Tensor, _ reduced: [Bool], _ context: RunContext) throws -> Tensor {
         var t = x
         var dims = x.shape.dims
         var end = dims.count
@@ -77,7 +138,7 @@ struct Reduce: Operator {
                 case .sum: t = try Reduction.sum(t, axis: start, keepDims: true, options: options)
                 case .mean: t = try Reduction.mean(t, axis: start, keepDims: true, options: options)
                 case .max: t = try Reduction.max(t, axis: start, keepDims: true, options: options)
-                case .min: throw spec.error("internal: no Min kernel")
+                default: throw spec.error("internal: no \(kind) kernel")
                 }
             } catch let error as TensorError {
                 throw spec.shapeError("\(error)")
@@ -88,7 +149,7 @@ struct Reduce: Operator {
         return t
     }
 
-    func generic<T: ONNXNumeric & ReductionBounds>(_ x: Tensor, _ reduced: [Bool], _ outShape: Shape, _: T.Type,
+    func generic<T: ONNXNumeric & ReductionBounds>(_ kind: Kind, _ x: Tensor, _ reduced: [Bool], _ outShape: Shape, _: T.Type,
                                                    _ context: RunContext) throws -> Tensor {
         var out = try context.makeTensor(outShape, T.dtype, node: spec.name)
         // Wrapping: exact whenever x has elements; with none, a zero factor makes it 0 in any order.
@@ -107,6 +168,10 @@ struct Reduce: Operator {
                     reduceLoop(src, dst, x.shape.dims, reduced, initial: T.lowest, MaxOrNaN<T>())
                 case .min:
                     reduceLoop(src, dst, x.shape.dims, reduced, initial: T.highest, MinOrNaN<T>())
+                case .prod:
+                    reduceLoop(src, dst, x.shape.dims, reduced, initial: T(clamping: 1), Product<T>())
+                default:
+                    throw spec.error("internal: no generic \(kind) loop")
                 }
             }
         }
@@ -114,7 +179,7 @@ struct Reduce: Operator {
     }
 
     /// Max (any) and Min (all) of bool tensors.
-    func booleans(_ x: Tensor, _ reduced: [Bool], _ outShape: Shape, _ context: RunContext) throws -> Tensor {
+    func booleans(_ kind: Kind, _ x: Tensor, _ reduced: [Bool], _ outShape: Shape, _ context: RunContext) throws -> Tensor {
         var out = try context.makeTensor(outShape, .bool, node: spec.name)
         try x.withUnsafeBufferPointer(as: Bool.self) { src in
             try out.withUnsafeMutableBufferPointer(as: Bool.self) { dst in
@@ -343,6 +408,54 @@ where F.Left == T, F.Right == T, F.Output == Bool {
 struct Sum<T: ONNXNumeric>: BinaryElementFunction {
     func callAsFunction(_ a: T, _ b: T) -> T { a + b }
 }
+struct Product<T: ONNXNumeric>: BinaryElementFunction {
+    func callAsFunction(_ a: T, _ b: T) -> T { a * b }
+}
+/// The larger of the running value and `b`, skipping infinities and NaN (LogSumExp's shift).
+struct MaxFinite<T: ReductionFloat>: BinaryElementFunction {
+    func callAsFunction(_ a: T, _ b: T) -> T { b.isFinite && b > a ? b : a }
+}
+struct Square<T: ONNXNumeric>: UnaryElementFunction {
+    func callAsFunction(_ x: T) -> T { x * x }
+}
+struct Magnitude<T: ReductionFloat>: UnaryElementFunction {
+    func callAsFunction(_ x: T) -> T { Swift.abs(x) }
+}
+/// `|x|`, wrapping at the minimum integer as two's complement hardware does.
+struct IntegerMagnitude<T: ONNXNumeric & FixedWidthInteger & SignedInteger>: UnaryElementFunction {
+    func callAsFunction(_ x: T) -> T { x < 0 ? 0 &- x : x }
+}
+struct SquareRoot<T: ReductionFloat>: UnaryElementFunction {
+    func callAsFunction(_ x: T) -> T { x.squareRoot() }
+}
+/// `(T)sqrt((double)x)`, truncated toward zero; a wrapped negative sum gives 0 instead of NaN.
+struct IntegerSquareRoot<T: ONNXNumeric & FixedWidthInteger & SignedInteger>: UnaryElementFunction {
+    func callAsFunction(_ x: T) -> T { x <= 0 ? 0 : T(clamping: Double(x).squareRoot()) }
+}
+struct NaturalLog<T: ReductionFloat>: UnaryElementFunction {
+    func callAsFunction(_ x: T) -> T { T.naturalLog(x) }
+}
+struct ExpOfDifference<T: ReductionFloat>: BinaryElementFunction {
+    func callAsFunction(_ x: T, _ m: T) -> T { T.naturalExp(x - m) }
+}
+struct LogPlus<T: ReductionFloat>: BinaryElementFunction {
+    func callAsFunction(_ s: T, _ m: T) -> T { T.naturalLog(s) + m }
+}
+
+/// Float element types of the reductions that need `exp` and `log`.
+protocol ReductionFloat: NNFloat, ONNXNumeric, ReductionBounds {
+    static func naturalExp(_ x: Self) -> Self
+    static func naturalLog(_ x: Self) -> Self
+}
+extension Float: ReductionFloat {
+    static func naturalExp(_ x: Float) -> Float { Foundation.exp(x) }
+    static func naturalLog(_ x: Float) -> Float { Foundation.log(x) }
+}
+extension Double: ReductionFloat {
+    static func naturalExp(_ x: Double) -> Double { Foundation.exp(x) }
+    static func naturalLog(_ x: Double) -> Double { Foundation.log(x) }
+}
+
 struct MaxOrNaN<T: ONNXNumeric>: BinaryElementFunction {
     func callAsFunction(_ a: T, _ b: T) -> T { b > a || b != b ? b : a }
 }
