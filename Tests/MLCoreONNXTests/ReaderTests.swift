@@ -233,7 +233,7 @@ import Testing
         #expect(inputs["unknown_dims"] == .tensor(elementType: .int64, shape: [.unknown, .fixed(2)]))
         #expect(inputs["no_shape"] == .tensor(elementType: .float64, shape: nil))
         #expect(inputs["narrow"] == .tensor(elementType: .int32, shape: [.fixed(4)]))  // UINT8 widens
-        #expect(inputs["bf16"] == .tensor(elementType: nil, shape: [.fixed(1)]))
+        #expect(inputs["bf16"] == .unsupported("tensor(BFLOAT16)"))
         #expect(inputs["optional"] == .optional(.tensor(elementType: .float32, shape: [.fixed(1)])))
 
         let outputs = Dictionary(uniqueKeysWithValues: model.graph.outputs.map { ($0.name, $0.type) })
