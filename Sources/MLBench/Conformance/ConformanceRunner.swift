@@ -5,11 +5,11 @@ import MLCore
 /// engine and compares every output with ONNX's expected one.
 ///
 /// A case folder holds `model.onnx` and `test_data_set_<k>/` folders of `input_<i>.pb` / `output_<i>.pb`
-/// (serialized `TensorProto`s). Input `i` is fed to the model's `i`-th declared graph input and output `i` is
+/// (serialized `TensorProto`s, or `SequenceProto` / `OptionalProto` for values declared as sequences or optionals). Input `i` is fed to the model's `i`-th declared graph input and output `i` is
 /// compared with its `i`-th graph output (the files' own names may be empty), with ``ConformanceComparison``.
 ///
 /// Each case runs inside its own `do/catch`: an error ends that case only. Errors are classified by
-/// ``classify(_:)``: missing support (operator, element type, attribute kind, sequence / optional / map values,
+/// ``classify(_:)``: missing support (operator, element type, attribute kind, map values,
 /// anything an operator reports as "not supported") is ``ConformanceStatus/unsupported``, the rest is
 /// ``ConformanceStatus/failed``. A case cannot be timed out in-process; the report lists the slowest ones.
 /// - SeeAlso: [ONNX backend test data](https://github.com/onnx/onnx/tree/main/onnx/backend/test/data/node)
@@ -66,10 +66,10 @@ public struct ConformanceRunner: Sendable {
         do {
             let model = try ONNXReader.read(contentsOf: folder.appendingPathComponent("model.onnx"), limits: options.readLimits)
             opTypes = Self.opTypes(of: model.graph).sorted()
-            if let (value, type) = Self.nonTensorValue(model.graph) {
-                return result(.unsupported, "graph value '\(value)' has type \(type.summary); MLCore runs tensors only "
-                              + "(sequence, optional and map inputs and outputs are not supported)",
-                              "sequence / optional / map values not supported")
+            if let (value, type) = Self.unreadableValue(model.graph) {
+                return result(.unsupported, "graph value '\(value)' has type \(type.summary); the harness reads tensors, "
+                              + "sequences of tensors and optionals of those (map values are not supported)",
+                              "map / non-tensor sequence values not supported")
             }
             let session = try InferenceSession(model: model, options: options)
             let dataSets = try Self.dataSetFolders(in: folder)
@@ -115,28 +115,71 @@ public struct ConformanceRunner: Sendable {
             throw ConformanceError.dataSet("\(folder.lastPathComponent) has \(outputFiles.count) outputs, the model "
                                            + "declares \(session.outputs.count)")
         }
-        var feeds: [String: Tensor] = [:]
+        var feeds: [String: Value] = [:]
         for (i, file) in inputFiles.enumerated() {
-            feeds[session.inputs[i].name] = try ONNXReader.readTensor(contentsOf: file, limits: options.readLimits)
+            feeds[session.inputs[i].name] = try readValue(file, type: session.inputs[i].type)
         }
         // Expected outputs are read before the run, so an unreadable one (an unsupported element type) is
         // reported as such rather than hidden behind a run error.
-        let expected = try outputFiles.map { try ONNXReader.readTensor(contentsOf: $0, limits: options.readLimits) }
-        let outputs = try session.run(feeds)
+        let expected = try outputFiles.enumerated().map { i, file in try readValue(file, type: session.outputs[i].type) }
+        let outputs = try session.run(values: feeds)
         for (i, want) in expected.enumerated() {
             let name = session.outputs[i].name
             guard let value = outputs[name] else {
                 return Mismatch(reason: "output \(i) '\(name)' was not returned", kind: .other)
             }
-            guard let got = value.tensor else {
-                return Mismatch(reason: "output \(i) '\(name)' is a map sequence, expected a tensor", kind: .other)
-            }
-            if let difference = comparison.mismatch(actual: got, expected: want) {
-                let kind: Mismatch.Kind = got.shape != want.shape ? .shape : got.dtype != want.dtype ? .elementType : .values
-                return Mismatch(reason: "output \(i) '\(name)': \(difference)", kind: kind)
-            }
+            if let mismatch = mismatch(value, want, what: "output \(i) '\(name)'") { return mismatch }
         }
         return nil
+    }
+
+    /// A test-data file as a value of the declared type: a `TensorProto` for tensors (and undeclared types), a
+    /// `SequenceProto` or `OptionalProto` for sequences and optionals.
+    func readValue(_ file: URL, type: ONNXType) throws -> Value {
+        switch type {
+        case .sequence, .optional: return try ONNXReader.readValue(contentsOf: file, type: type, limits: options.readLimits)
+        default: return .tensor(try ONNXReader.readTensor(contentsOf: file, limits: options.readLimits))
+        }
+    }
+
+    /// How `got` differs from `want`: tensors with ``ConformanceComparison``, sequences element by element,
+    /// optionals by presence and then their value; `nil` when they match.
+    func mismatch(_ got: Value, _ want: Value, what: String) -> Mismatch? {
+        switch (got, want) {
+        case let (.tensor(a), .tensor(b)):
+            guard let difference = comparison.mismatch(actual: a, expected: b) else { return nil }
+            let kind: Mismatch.Kind = a.shape != b.shape ? .shape : a.dtype != b.dtype ? .elementType : .values
+            return Mismatch(reason: "\(what): \(difference)", kind: kind)
+        case let (.sequence(a), .sequence(b)):
+            guard a.elementType == b.elementType else {
+                return Mismatch(reason: "\(what): a sequence of \(a.elementType), expected \(b.elementType)", kind: .elementType)
+            }
+            guard a.tensors.count == b.tensors.count else {
+                return Mismatch(reason: "\(what): a sequence of \(a.tensors.count) tensors, expected \(b.tensors.count)", kind: .shape)
+            }
+            for (k, (x, y)) in zip(a.tensors, b.tensors).enumerated() {
+                if let m = mismatch(.tensor(x), .tensor(y), what: "\(what)[\(k)]") { return m }
+            }
+            return nil
+        case (.optional(nil), .optional(nil)):
+            return nil
+        case let (.optional(a?), .optional(b?)):
+            return mismatch(a, b, what: "\(what) (optional)")
+        case (.optional(let a), .optional):
+            return Mismatch(reason: "\(what): an optional \(a == nil ? "without" : "with") a value, expected the other", kind: .other)
+        default:
+            return Mismatch(reason: "\(what): \(Self.kind(got)), expected \(Self.kind(want))", kind: .other)
+        }
+    }
+
+    static func kind(_ value: Value) -> String {
+        switch value {
+        case .tensor: return "a tensor"
+        case .sequence: return "a sequence"
+        case .optional: return "an optional"
+        case .map: return "a map"
+        case .mapSequence: return "a map sequence"
+        }
     }
 
     // MARK: - Helpers
@@ -204,10 +247,17 @@ public struct ConformanceRunner: Sendable {
         return result
     }
 
-    /// The first graph input or output whose declared type is not a tensor.
-    static func nonTensorValue(_ graph: ONNXGraph) -> (String, ONNXType)? {
-        for info in graph.inputs + graph.outputs {
-            if case .tensor = info.type { continue }
+    /// The first graph input or output whose declared type the harness cannot read test data for: anything but
+    /// a tensor, a sequence of tensors, or an optional of either.
+    static func unreadableValue(_ graph: ONNXGraph) -> (String, ONNXType)? {
+        func readable(_ type: ONNXType) -> Bool {
+            switch type {
+            case .tensor, .sequence(.tensor): return true
+            case .optional(let inner): return readable(inner)
+            default: return false
+            }
+        }
+        for info in graph.inputs + graph.outputs where !readable(info.type) {
             return (info.name, info.type)
         }
         return nil

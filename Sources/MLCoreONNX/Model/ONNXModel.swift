@@ -83,6 +83,8 @@ public indirect enum ONNXAttribute: Sendable {
     case strings([String])
     case tensors([Tensor])
     case graphs([ONNXGraph])
+    /// A `TypeProto` attribute (`Optional`'s `type`).
+    case type(ONNXType)
 }
 
 /// The declared element type and shape of a graph input, output or intermediate value.
@@ -106,7 +108,7 @@ public indirect enum ONNXType: Sendable, Equatable {
     case map(key: DType?, value: ONNXType)
     /// `optional(T)` (opset 15's Optional operators).
     case optional(ONNXType)
-    /// A type MLCore does not model (optional, sparse tensor, ...); the string says which.
+    /// A type MLCore does not model (sparse tensor, opaque, ...); the string says which.
     case unsupported(String)
 }
 

@@ -12,7 +12,7 @@ extension ONNXReader.Decoder {
     /// `AttributeProto` -> (name, ``ONNXAttribute``), subgraphs read recursively.
     ///
     /// The kind comes from `type`; models from IR 1 leave it UNDEFINED, and then it is inferred from the one field
-    /// that is set. Sparse-tensor and type-proto attributes have no ``ONNXAttribute`` case and throw
+    /// that is set. Sparse-tensor and type-proto list attributes have no ``ONNXAttribute`` case and throw
     /// ``ONNXError/invalidNode(node:opType:reason:)`` when present.
     func attribute(_ p: UnsafePointer<Onnx__AttributeProto>, node: String, opType: String) throws -> (String, ONNXAttribute) {
         let proto = p.pointee
@@ -65,8 +65,11 @@ extension ONNXReader.Decoder {
             return (name, .graphs(graphs))
         case .sparseTensor, .sparseTensors:
             throw invalid("sparse-tensor attributes are not supported; store the tensor dense")
-        case .typeProto, .typeProtos:
-            throw invalid("type-proto attributes are not supported")
+        case .typeProto:
+            guard let tp = proto.tp else { throw invalid("type TYPE_PROTO but no type") }
+            return (name, .type(try type(tp, value: "\(node).\(name)", graphName: "node '\(node)'")))
+        case .typeProtos:
+            throw invalid("type-proto list attributes are not supported")
         }
     }
 

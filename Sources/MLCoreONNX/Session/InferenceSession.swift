@@ -45,6 +45,17 @@ public final class InferenceSession: Sendable {
     ///   ``SessionOptions/maxTensorBytes`` or ``SessionOptions/maxLiveBytes``, and any error an operator raises
     ///   (naming its node).
     public func run(_ feeds: [String: Tensor]) throws -> [String: Value] {
+        try run(values: feeds.mapValues(Value.tensor))
+    }
+
+    /// Runs the model on named inputs of any value type (tensors, sequences, optionals, maps) and returns every
+    /// graph output by name; see ``run(_:)``.
+    ///
+    /// A feed for an `optional(T)` input may be ``Value/optional(_:)`` (`nil` for an empty optional) or a bare
+    /// value of type `T`, which is wrapped.
+    /// - Throws: as ``run(_:)``; a feed whose kind (tensor, sequence, ...) or element type differs from the
+    ///   declared one is ``ONNXError/invalidInput(name:reason:)``.
+    public func run(values feeds: [String: Value]) throws -> [String: Value] {
         var slots = [Value?](repeating: nil, count: plan.slotCount)
         for (slot, value) in plan.constants { slots[slot] = value }
         try bind(feeds, into: &slots)
@@ -106,40 +117,73 @@ public final class InferenceSession: Sendable {
         return result
     }
 
-    /// Checks each feed against its declared element type and fixed dimensions (symbolic dimensions must
-    /// agree across inputs), then places it in its slot.
-    func bind(_ feeds: [String: Tensor], into slots: inout [Value?]) throws {
+    /// Checks each feed against its declared type (kind, element type and fixed dimensions; symbolic dimensions
+    /// of tensor inputs must agree across inputs), then places it in its slot.
+    func bind(_ feeds: [String: Value], into slots: inout [Value?]) throws {
         for name in feeds.keys where !plan.inputs.contains(where: { $0.info.name == name }) {
             throw ONNXError.invalidInput(name: name, reason: "the model has no such input; inputs are \(plan.inputs.map(\.info.name))")
         }
         var symbols: [String: Int] = [:]
         for (info, slot) in plan.inputs {
-            guard let tensor = feeds[info.name] else {
+            guard let value = feeds[info.name] else {
                 throw ONNXError.invalidInput(name: info.name, reason: "missing (declared as \(info.type.summary))")
             }
-            if case let .tensor(elementType, dims) = info.type {
-                if let elementType, elementType != tensor.dtype {
-                    throw ONNXError.invalidInput(name: info.name, reason: "element type \(tensor.dtype), the model expects \(elementType)")
-                }
-                if let dims {
-                    guard dims.count == tensor.rank else {
-                        throw ONNXError.invalidInput(name: info.name, reason: "shape \(tensor.shape), the model expects rank \(dims.count) \(info.type.summary)")
-                    }
-                    for (axis, dim) in dims.enumerated() {
-                        switch dim {
-                        case .fixed(let v) where v != Int64(tensor.shape[axis]):
-                            throw ONNXError.invalidInput(name: info.name, reason: "shape \(tensor.shape), the model expects \(info.type.summary)")
-                        case .symbolic(let s):
-                            if let bound = symbols[s], bound != tensor.shape[axis] {
-                                throw ONNXError.invalidInput(name: info.name, reason: "dimension '\(s)' is \(tensor.shape[axis]) here but \(bound) in another input")
-                            }
-                            symbols[s] = tensor.shape[axis]
-                        default: break
-                        }
-                    }
-                }
+            slots[slot] = try Self.checked(value, info.type, name: info.name, symbols: &symbols)
+        }
+    }
+
+    /// `value` checked against `type`, with a bare value fed to an optional input wrapped in ``Value/optional(_:)``.
+    /// Unsupported and missing declared types accept any value.
+    static func checked(_ value: Value, _ type: ONNXType, name: String, symbols: inout [String: Int]) throws -> Value {
+        func mismatch(_ got: String) -> ONNXError {
+            .invalidInput(name: name, reason: "got \(got), the model expects \(type.summary)")
+        }
+        switch (type, value) {
+        case let (.tensor(elementType, dims), .tensor(tensor)):
+            try check(tensor, elementType: elementType, dims: dims, name: name, symbols: &symbols, declared: type)
+            return value
+        case let (.sequence(.tensor(elementType, _)), .sequence(sequence)):
+            if let elementType, elementType != sequence.elementType {
+                throw mismatch("a sequence of \(sequence.elementType)")
             }
-            slots[slot] = .tensor(tensor)
+            return value
+        case (.sequence(.map), .mapSequence), (.sequence(.unsupported), .sequence), (.map, .map), (.unsupported, _):
+            return value
+        case (.optional, .optional(nil)):
+            return value
+        case let (.optional(inner), .optional(wrapped?)):
+            return .optional(try checked(wrapped, inner, name: name, symbols: &symbols))
+        case let (.optional(inner), _):
+            return .optional(try checked(value, inner, name: name, symbols: &symbols))
+        case (_, .tensor(let t)): throw mismatch("a \(t.dtype)\(t.shape) tensor")
+        case (_, .sequence(let s)): throw mismatch("a sequence of \(s.elementType)")
+        case (_, .mapSequence): throw mismatch("a sequence of maps")
+        case (_, .map): throw mismatch("a map")
+        case (_, .optional): throw mismatch("an optional")
+        }
+    }
+
+    /// Checks a tensor feed's element type and fixed dimensions, binding its symbolic dimensions.
+    static func check(_ tensor: Tensor, elementType: DType?, dims: [ONNXDimension]?, name: String,
+                      symbols: inout [String: Int], declared: ONNXType) throws {
+        if let elementType, elementType != tensor.dtype {
+            throw ONNXError.invalidInput(name: name, reason: "element type \(tensor.dtype), the model expects \(elementType)")
+        }
+        guard let dims else { return }
+        guard dims.count == tensor.rank else {
+            throw ONNXError.invalidInput(name: name, reason: "shape \(tensor.shape), the model expects rank \(dims.count) \(declared.summary)")
+        }
+        for (axis, dim) in dims.enumerated() {
+            switch dim {
+            case .fixed(let v) where v != Int64(tensor.shape[axis]):
+                throw ONNXError.invalidInput(name: name, reason: "shape \(tensor.shape), the model expects \(declared.summary)")
+            case .symbolic(let s):
+                if let bound = symbols[s], bound != tensor.shape[axis] {
+                    throw ONNXError.invalidInput(name: name, reason: "dimension '\(s)' is \(tensor.shape[axis]) here but \(bound) in another input")
+                }
+                symbols[s] = tensor.shape[axis]
+            default: break
+            }
         }
     }
 }
@@ -153,8 +197,8 @@ extension ONNXType {
             guard let dims else { return type + "[?]" }
             return type + "[" + dims.map(\.description).joined(separator: ", ") + "]"
         case .sequence(let inner): return "seq(\(inner.summary))"
-        case .optional(let inner): return "optional(\(inner.summary))"
         case let .map(k, v): return "map(\(k?.description ?? "?"), \(v.summary))"
+        case .optional(let inner): return "optional(\(inner.summary))"
         case .unsupported(let s): return s
         }
     }

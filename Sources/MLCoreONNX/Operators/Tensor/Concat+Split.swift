@@ -18,7 +18,13 @@ struct Concat: Operator {
     func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
         guard !inputs.isEmpty else { throw spec.error("Concat needs at least one input") }
         let parts = try inputs.indices.map { try inputs.tensor($0, spec) }
-        let first = parts[0]
+        return [.tensor(try Self.concatenate(parts, axis: axis, spec, context))]
+    }
+
+    /// Joins `parts` (at least one) along `axis` (in `-rank..<rank`), after checking that they share their
+    /// element type, their rank and every other dimension. Concat and ConcatFromSequence run this.
+    static func concatenate(_ parts: [Tensor], axis: Int64, _ spec: NodeSpec, _ context: RunContext) throws -> Tensor {
+        guard let first = parts.first else { throw spec.error("nothing to concatenate") }
         let a = try spec.normalizedAxis(axis, rank: first.rank)
         var dims = first.shape.dims
         var total = 0
@@ -31,14 +37,14 @@ struct Concat: Operator {
             guard !overflow else { throw spec.shapeError("the concatenated axis overflows") }
             total = sum
         }
-        if parts.count == 1 { return [.tensor(first)] }
+        if parts.count == 1 { return first }
         dims[a] = total
         // With no elements, dimensions may multiply past Int.max: nothing to copy, and no product to form.
-        if try context.checkTensorSize(Shape(dims), first.dtype, spec) == 0 { return [.tensor(try Tensor(zeros: Shape(dims), dtype: first.dtype))] }
+        if try context.checkTensorSize(Shape(dims), first.dtype, spec) == 0 { return try Tensor(zeros: Shape(dims), dtype: first.dtype) }
         let outer = try spec.product(dims[..<a], "Concat")
         let inner = try spec.product(dims[(a + 1)...], "Concat")
-        return [.tensor(try first.dtype.visitLane(ConcatKernel(parts: parts, shape: Shape(dims), axis: a, outer: outer,
-                                                                inner: inner, spec: spec, context: context)))]
+        return try first.dtype.visitLane(ConcatKernel(parts: parts, shape: Shape(dims), axis: a, outer: outer,
+                                                      inner: inner, spec: spec, context: context))
     }
 }
 
@@ -94,20 +100,24 @@ struct Split: Operator {
         let dim = x.shape[a]
         let n = spec.node.outputs.count
         let sizes = try pieceSizes(inputs, dim: dim, count: n)
+        return try Self.pieces(of: x, axis: a, sizes: sizes, spec, context).map(Value.tensor)
+    }
 
+    /// Cuts `x` along `axis` (normalized) into pieces of `sizes`, which the caller has checked sum to the axis.
+    /// Split and SplitToSequence run this.
+    static func pieces(of x: Tensor, axis a: Int, sizes: [Int], _ spec: NodeSpec, _ context: RunContext) throws -> [Tensor] {
         var dims = x.shape.dims
         let strides = x.shape.strides
         var start = 0
-        var outputs: [Value] = []
-        outputs.reserveCapacity(n)
+        var pieces: [Tensor] = []
+        pieces.reserveCapacity(sizes.count)
         for size in sizes {
             dims[a] = size
             // Wrapping: when x has no elements its strides (and this offset) are never used.
-            let piece = try stridedCopy(x, shape: Shape(dims), strides: strides, base: start &* strides[a], spec, context)
-            outputs.append(.tensor(piece))
+            pieces.append(try stridedCopy(x, shape: Shape(dims), strides: strides, base: start &* strides[a], spec, context))
             start += size
         }
-        return outputs
+        return pieces
     }
 
     func pieceSizes(_ inputs: [Value?], dim: Int, count n: Int) throws -> [Int] {
