@@ -21,6 +21,7 @@ import Testing
             case .int64: elements = try t.scalars(as: Int64.self).map { String($0) }
             case .bool: elements = try t.scalars(as: Bool.self).map { String($0) }
             case .string: elements = try t.strings()
+            default: elements = (t.widenedIntegers() ?? t.widenedFloats()?.map { Int64($0.bitPattern) } ?? []).map { String($0) }
             }
             return "\(t.dtype)\(t.shape)[" + elements.joined(separator: ",") + "]"
         }
