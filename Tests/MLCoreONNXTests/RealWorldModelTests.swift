@@ -189,6 +189,15 @@ import Testing
         #expect(try RealWorldTolerance.mismatch(labels, labels, nil) == nil)
         #expect(try RealWorldTolerance.mismatch(try Tensor(shape: Shape([2]), scalars: [Int64(1), 3]), labels, nil) != nil)
         #expect(try RealWorldTolerance.mismatch(try Tensor(shape: Shape([1, 2]), scalars: [Int64(1), 2]), labels, nil) != nil)
+        // float16 outputs take the float16 rule whatever the model's kind; uint8 outputs of other kinds are exact.
+        let h = try Tensor(shape: Shape([2]), scalars: [Half(1), Half(100)])
+        let hClose = try Tensor(shape: Shape([2]), scalars: [Half(1.001), Half(100.5)])
+        #expect(try RealWorldTolerance.mismatch(hClose, h, RealWorldTolerance.allowed(kind: "float32", dtype: .float16, step: nil)) == nil)
+        #expect(try RealWorldTolerance.mismatch(try Tensor(shape: Shape([2]), scalars: [Half(1), Half(102)]), h,
+                                                RealWorldTolerance.allowed(kind: "float16", dtype: .float16, step: nil)) != nil)
+        let bytes = try Tensor(shape: Shape([2]), scalars: [UInt8(3), 255])
+        #expect(RealWorldTolerance.allowed(kind: "classic", dtype: .uint8, step: nil) == nil)
+        #expect(try RealWorldTolerance.mismatch(bytes, bytes, nil) == nil)
         let s = try Tensor(shape: Shape([1]), strings: ["a"])
         #expect(try RealWorldTolerance.mismatch(s, s, nil) == nil)
     }
@@ -199,14 +208,14 @@ enum RealWorldTolerance {
     /// `(absolute, relative)` such that |got - expected| <= absolute + relative * |expected| passes, or nil for an
     /// exact match:
     /// - integers, booleans, strings, labels: exact, except uint8/int8 outputs of quantized models: |diff| <= 1;
-    /// - float16 models: 1e-3 + 1e-2 |expected|;
+    /// - float16 and bfloat16 outputs, and every float output of float16 models: 1e-3 + 1e-2 |expected|;
     /// - float outputs of quantized models: one quantization step (the scale of the output's DequantizeLinear,
     ///   +1e-6) when there is one, else (dynamic quantization) 1e-3 + 1e-2 |expected|;
     /// - everything else (float32 and classic ML models): 1e-4 + 1e-3 |expected|.
     static func allowed(kind: String, dtype: DType, step: Double?) -> (absolute: Double, relative: Double)? {
+        if dtype.isHalfPrecision { return (1e-3, 1e-2) }
         if dtype != .float32 && dtype != .float64 {
-            if kind == "quantized" && ["uint8", "int8"].contains(dtype.rawValue) { return (1, 0) }
-            if dtype.rawValue != "float16" { return nil }
+            return kind == "quantized" && (dtype == .uint8 || dtype == .int8) ? (1, 0) : nil
         }
         if kind == "float16" { return (1e-3, 1e-2) }
         if kind == "quantized" { return step.map { ($0 + 1e-6, 0) } ?? (1e-3, 1e-2) }
@@ -243,13 +252,11 @@ enum RealWorldTolerance {
             + "\(w[worstIndex]) (|diff| \(abs(g[worstIndex] - w[worstIndex])), allowed \(absolute) + \(relative)|expected|)"
     }
 
-    /// Elements as Double (exact for every integer type MLCore reads from .npy up to 2^53).
+    /// Elements as Double (exact for every float type and for integers up to 2^53).
     static func values(_ t: Tensor) throws -> [Double] {
-        if t.dtype == .float32 { return try t.scalars(as: Float.self).map(Double.init) }
-        if t.dtype == .float64 { return try t.scalars(as: Double.self) }
-        if t.dtype == .int64 { return try t.scalars(as: Int64.self).map(Double.init) }
-        if t.dtype == .int32 { return try t.scalars(as: Int32.self).map(Double.init) }
-        if t.dtype == .bool { return try t.scalars(as: Bool.self).map { $0 ? 1 : 0 } }
+        if let v = t.widenedFloats() { return v }
+        if t.dtype == .uint64 { return try t.scalars(as: UInt64.self).map(Double.init) }
+        if let v = t.widenedIntegers() { return v.map(Double.init) }
         throw TensorError.unsupportedDType(operation: "RealWorldTolerance.values", t.dtype)
     }
 }

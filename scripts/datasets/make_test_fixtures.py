@@ -83,6 +83,13 @@ def npy_fixtures() -> None:
     np.save(d / "f4_fortran.npy", np.asfortranarray(rng.normal(size=(3, 2)).astype(np.float32)))
     np.save(d / "f4_bigendian.npy", rng.normal(size=4).astype(">f4"))
     np.save(d / "u1_3.npy", np.array([1, 2, 3], dtype=np.uint8))
+    np.save(d / "i1_2x2.npy", np.array([[-128, -1], [0, 127]], dtype=np.int8))
+    np.save(d / "i2_3.npy", np.array([-32768, 7, 32767], dtype=np.int16))
+    np.save(d / "u2_3.npy", np.array([0, 7, 65535], dtype=np.uint16))
+    np.save(d / "u4_3.npy", np.array([0, 7, 2**32 - 1], dtype=np.uint32))
+    np.save(d / "u8_3.npy", np.array([0, 7, 2**64 - 1], dtype=np.uint64))
+    np.save(d / "f2_2x3.npy", np.array([[1.5, -2.0, 65504.0], [6e-8, np.inf, -0.0]], dtype=np.float16))
+    np.save(d / "c8_2.npy", np.array([1 + 2j, 3 - 4j], dtype=np.complex64))  # refused: no complex tensors
     good = (d / "f4_2x3.npy").read_bytes()
     (d / "bad_truncated.npy").write_bytes(good[:-4])        # header says 24 data bytes, file has 20
     (d / "bad_trailing.npy").write_bytes(good + b"\0" * 8)  # 8 bytes more than the header accounts for

@@ -18,7 +18,7 @@ public enum Npy {
     }
 
     /// The bytes of a `.npy` file holding `tensor` (C order, little-endian).
-    /// - Throws: ``DataError`` `.unsupported` for a string tensor.
+    /// - Throws: ``DataError`` `.unsupported` for a string or bfloat16 tensor.
     public static func encode(_ tensor: Tensor) throws -> [UInt8] {
         var out = try NpyHeader.encode(dtype: tensor.dtype, shape: tensor.shape.dims)
         try withRawBytes(tensor) { out.append(contentsOf: $0) }
@@ -26,7 +26,7 @@ public enum Npy {
     }
 
     /// Writes `tensor` as a `.npy` file (atomically: to a temporary name, then renamed).
-    /// - Throws: ``DataError`` `.io` when the file cannot be written, `.unsupported` for a string tensor.
+    /// - Throws: ``DataError`` `.io` when the file cannot be written, `.unsupported` for a string or bfloat16 tensor.
     public static func write(_ tensor: Tensor, to url: URL) throws {
         let out = try BufferedFileWriter(path: url.path)
         let header = try NpyHeader.encode(dtype: tensor.dtype, shape: tensor.shape.dims)
@@ -37,7 +37,7 @@ public enum Npy {
 
     static func withRawBytes<R>(_ t: Tensor, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         guard let scalar = NpyHeader.scalarType(of: t.dtype) else {
-            throw DataError(.unsupported, file: "<npy>", reason: "\(t.dtype) tensors cannot be written as .npy")
+            throw DataError(.unsupported, file: "<npy>", reason: NpyHeader.unsupportedReason(t.dtype))
         }
         func bytes<T: TensorScalar>(_: T.Type) throws -> R {
             try t.withUnsafeBufferPointer(as: T.self) { try body(UnsafeRawBufferPointer($0)) }

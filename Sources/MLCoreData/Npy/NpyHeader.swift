@@ -35,7 +35,23 @@ public struct NpyHeader: Sendable, Equatable {
         (.int64, "<i8", Int64.self),
         (.int32, "<i4", Int32.self),
         (.bool, "|b1", Bool.self),
+        (.int8, "|i1", Int8.self),
+        (.uint8, "|u1", UInt8.self),
+        (.int16, "<i2", Int16.self),
+        (.uint16, "<u2", UInt16.self),
+        (.uint32, "<u4", UInt32.self),
+        (.uint64, "<u8", UInt64.self),
+        (.float16, "<f2", Half.self),
+        // bfloat16 has no NumPy type code (ml_dtypes' bfloat16 saves as an opaque '|V2'): not listed.
     ]
+
+    /// Why `.npy` cannot hold `dtype`, for errors.
+    static func unsupportedReason(_ dtype: DType) -> String {
+        switch dtype {
+        case .bfloat16: return "bfloat16 tensors cannot be written as .npy (NumPy has no bfloat16 type code); cast to float32 first"
+        default: return "\(dtype) tensors cannot be written as .npy"
+        }
+    }
 
     /// The Swift scalar type of `dtype`'s elements in `.npy` files, or `nil` when `.npy` cannot hold it (strings).
     public static func scalarType(of dtype: DType) -> (any TensorScalar.Type)? {
@@ -107,7 +123,7 @@ public struct NpyHeader: Sendable, Equatable {
     /// space padding to a multiple of 64 bytes, so MLCore's `.npy` files are byte-identical to NumPy's.
     static func encode(dtype: DType, shape: [Int]) throws -> [UInt8] {
         guard let descr = descr(dtype) else {
-            throw DataError(.unsupported, file: "<npy>", reason: "string tensors cannot be written as .npy")
+            throw DataError(.unsupported, file: "<npy>", reason: unsupportedReason(dtype))
         }
         let shapeText: String
         switch shape.count {

@@ -5,6 +5,9 @@ import MLCoreTensor
 struct Planner {
     var registry: OperatorRegistry = .standard
     var options: SessionOptions
+    /// Whether to wrap operators in ``HalfPrecisionAdapter``s; nil decides by ``ONNXModel/holdsHalfPrecision``.
+    /// A planner of a subgraph passes its parent's decision (the body may read half values from outer scope).
+    var wrapsHalfPrecision: Bool? = nil
 
     func plan(_ model: ONNXModel) throws -> ExecutionPlan {
         let graph = model.graph
@@ -59,6 +62,11 @@ struct Planner {
         let context = RunContext(threads: options.threads, maxTensorBytes: options.maxTensorBytes, maxLiveBytes: options.maxLiveBytes)
         let fusions = matMulAddFusions(graph, producer: producer)
         let fusedAdds = Set(fusions.values.map(\.add))
+        let halfPrecision = wrapsHalfPrecision ?? model.holdsHalfPrecision
+        // float32 copies of constant half inputs, by value name: a weight read by many nodes is widened once.
+        // A graph input with an initializer (a default the caller may override) is widened per run instead.
+        var widenedConstants: [String: Tensor] = [:]
+        let graphInputNames = Set(graph.inputs.map(\.name))
         for index in order where !fusedAdds.contains(index) {
             var node = graph.nodes[index]
             if let fusion = fusions[index], let opset = model.opset(for: "") {
@@ -81,7 +89,19 @@ struct Planner {
             }
             let constantInputs = node.inputs.map { $0.isEmpty ? nil : constantValues[$0] }
             let spec = NodeSpec(node: node, opset: opset, constantInputs: constantInputs, options: options)
-            let op = try entry.factory(spec)
+            let op: any Operator
+            if halfPrecision && Self.wrapsForHalfPrecision(node) {
+                op = try HalfPrecisionAdapter(spec, factory: entry.factory) { i, constant in
+                    let name = node.inputs[i]
+                    guard !graphInputNames.contains(name) else { return nil }
+                    if let w = widenedConstants[name] { return w }
+                    let w = try widenHalf(constant, spec, context)
+                    widenedConstants[name] = w
+                    return w
+                }
+            } else {
+                op = try entry.factory(spec)
+            }
 
             let foldable = options.constantFolding && !node.inputs.isEmpty
                 && node.inputs.allSatisfy { $0.isEmpty || constantValues[$0] != nil }
