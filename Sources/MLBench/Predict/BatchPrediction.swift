@@ -66,7 +66,7 @@ public struct BatchPrediction {
     static func isProbabilityLike(_ v: Value) -> Bool {
         switch v {
         case .mapSequence: return true
-        case .tensor(let t): return t.dtype == .float32 || t.dtype == .float64
+        case .tensor(let t): return t.dtype.isFloatingPoint
         default: return false
         }
     }
@@ -75,7 +75,7 @@ public struct BatchPrediction {
         session.outputs.last { info in
             switch info.type {
             case .sequence: return true
-            case let .tensor(t, _): return t == .float32 || t == .float64
+            case let .tensor(t, _): return t?.isFloatingPoint ?? false
             default: return false
             }
         }?.name ?? session.outputs.last?.name ?? "output"
@@ -129,6 +129,8 @@ public struct BatchPrediction {
         case .string: return try t.strings()
         case .bool: return try t.scalars(as: Bool.self).map { $0 ? "1" : "0" }
         default:
+            // Every float type (float16 and bfloat16 included) prints through Double, exactly.
+            if let floats = t.widenedFloats() { return floats.map(format) }
             guard let scalar = NpyHeader.scalarType(of: t.dtype) else { throw BenchError("\(t.dtype) outputs cannot be printed") }
             func print<T: TensorScalar>(_: T.Type) throws -> [String] {
                 try t.scalars(as: T.self).map { v in
