@@ -83,3 +83,109 @@ extension ONNXType {
         }
     }
 }
+
+/// Which values of a graph holding half-precision values are half, as far as the model says, and which of them
+/// stay float32 between ``HalfPrecisionAdapter``s (see there for why).
+///
+/// The half types are propagated in topological order from declared types (graph inputs, outputs and
+/// value_info), initializers, Cast / CastLike targets and tensor attributes, through wrapped operators (a node
+/// with a half input computes in that type) and through the operators that move elements as they are.
+struct HalfPrecisionPlan {
+    /// The half type of each value known to be half.
+    var halfType: [String: DType] = [:]
+    /// Values a wrapped node of known half type produces that only wrapped nodes read (not graph outputs, not
+    /// read from a subgraph): they stay float32.
+    var keptWide: Set<String> = []
+
+    /// Operators (wrapped) whose outputs are never float, or only some of which are: the outputs listed here by
+    /// index are not half even when the node computes in half precision.
+    static let nonFloatOutputs: [String: Set<Int>] = [
+        "ArgMax": [0], "ArgMin": [0], "NonZero": [0], "Equal": [0], "Less": [0], "LessOrEqual": [0], "Greater": [0],
+        "GreaterOrEqual": [0], "IsNaN": [0], "IsInf": [0], "TopK": [1], "Shape": [0], "Size": [0],
+        "SequenceLength": [0], "OptionalHasElement": [0], "Dropout": [1],
+    ]
+
+    /// No half values (a model without any: the planner wraps nothing).
+    init() {}
+
+    init(_ graph: ONNXGraph, order: [Int]) {
+        for (name, t) in graph.initializers where t.dtype.isHalfPrecision { halfType[name] = t.dtype }
+        for info in graph.inputs + graph.outputs + graph.valueInfo {
+            if case .tensor(let elementType?, _) = info.type, elementType.isHalfPrecision { halfType[info.name] = elementType }
+        }
+        var wrappedTyped = Set<Int>()
+        for index in order {
+            let node = graph.nodes[index]
+            let inputType = node.inputs.first { halfType[$0] != nil }.flatMap { halfType[$0] }
+            var outputType: DType?
+            switch (node.domain, node.opType) {
+            case ("", "Cast"):
+                outputType = node.castTarget
+            case ("", "CastLike"):
+                outputType = node.inputs.count > 1 ? halfType[node.inputs[1]] : nil
+            case ("", "Constant"), ("", "ConstantOfShape"):
+                if case .tensor(let t)? = node.attributes["value"], t.dtype.isHalfPrecision { outputType = t.dtype }
+            default:
+                outputType = inputType
+                if Planner.wrapsForHalfPrecision(node), inputType != nil { wrappedTyped.insert(index) }
+            }
+            guard let outputType else { continue }
+            let skip = Self.nonFloatOutputs[node.opType] ?? []
+            for (i, out) in node.outputs.enumerated() where !out.isEmpty && !skip.contains(i) && halfType[out] == nil {
+                halfType[out] = outputType
+            }
+        }
+
+        // Readers of each value; a value a subgraph reads (outer scope) or the graph returns must be narrowed.
+        var readers: [String: [Int]] = [:]
+        for (i, node) in graph.nodes.enumerated() {
+            for input in Set(node.inputs) where !input.isEmpty { readers[input, default: []].append(i) }
+        }
+        var mustNarrow = Set(graph.outputs.map(\.name))
+        for node in graph.nodes {
+            for attribute in node.attributes.values {
+                switch attribute {
+                case .graph(let g): mustNarrow.formUnion(g.allNodeInputs)
+                case .graphs(let gs): for g in gs { mustNarrow.formUnion(g.allNodeInputs) }
+                default: break
+                }
+            }
+        }
+        for index in wrappedTyped {
+            let skip = Self.nonFloatOutputs[graph.nodes[index].opType] ?? []
+            for (i, out) in graph.nodes[index].outputs.enumerated() where !out.isEmpty && !skip.contains(i) && !mustNarrow.contains(out) {
+                guard let users = readers[out], users.allSatisfy({ wrappedTyped.contains($0) }) else { continue }
+                keptWide.insert(out)
+            }
+        }
+    }
+}
+
+extension ONNXNode {
+    /// The half type a Cast node converts to (`to` as a type code, or as a type name before opset 6), or nil.
+    var castTarget: DType? {
+        switch attributes["to"] {
+        case .int(10)?, .string("FLOAT16")?: return .float16
+        case .int(16)?, .string("BFLOAT16")?: return .bfloat16
+        default: return nil
+        }
+    }
+}
+
+extension ONNXGraph {
+    /// Every value name a node of this graph or of its subgraphs reads.
+    var allNodeInputs: Set<String> {
+        var names = Set<String>()
+        for node in nodes {
+            names.formUnion(node.inputs)
+            for attribute in node.attributes.values {
+                switch attribute {
+                case .graph(let g): names.formUnion(g.allNodeInputs)
+                case .graphs(let gs): for g in gs { names.formUnion(g.allNodeInputs) }
+                default: break
+                }
+            }
+        }
+        return names
+    }
+}

@@ -60,9 +60,13 @@ struct Planner {
 
         var steps: [ExecutionPlan.Step] = []
         let context = RunContext(threads: options.threads, maxTensorBytes: options.maxTensorBytes, maxLiveBytes: options.maxLiveBytes)
-        let fusions = matMulAddFusions(graph, producer: producer)
-        let fusedAdds = Set(fusions.values.map(\.add))
         let halfPrecision = wrapsHalfPrecision ?? model.holdsHalfPrecision
+        let halfPlan = halfPrecision ? HalfPrecisionPlan(graph, order: order) : HalfPrecisionPlan()
+        // A MatMul computing in half precision runs wrapped, not fused (the fusion takes float32 only).
+        let fusions = matMulAddFusions(graph, producer: producer).filter { index, _ in
+            !halfPrecision || graph.nodes[index].inputs.allSatisfy { halfPlan.halfType[$0] == nil }
+        }
+        let fusedAdds = Set(fusions.values.map { $0.add })
         // float32 copies of constant half inputs, by value name: a weight read by many nodes is widened once.
         // A graph input with an initializer (a default the caller may override) is widened per run instead.
         var widenedConstants: [String: Tensor] = [:]
@@ -91,7 +95,9 @@ struct Planner {
             let spec = NodeSpec(node: node, opset: opset, constantInputs: constantInputs, options: options)
             let op: any Operator
             if halfPrecision && Self.wrapsForHalfPrecision(node) {
-                op = try HalfPrecisionAdapter(spec, factory: entry.factory) { i, constant in
+                op = try HalfPrecisionAdapter(spec, factory: entry.factory,
+                                              halfType: node.inputs.lazy.compactMap { halfPlan.halfType[$0] }.first,
+                                              keepWideOutputs: node.outputs.map { halfPlan.keptWide.contains($0) }) { i, constant in
                     let name = node.inputs[i]
                     guard !graphInputNames.contains(name) else { return nil }
                     if let w = widenedConstants[name] { return w }
