@@ -61,6 +61,7 @@ import Testing
                 if T.self == Bool.self { return (i % 3 == 0) as! T }
                 if let I = T.self as? any FixedWidthInteger.Type { return I.init(truncatingIfNeeded: i * 37 - 50) as! T }
                 if let F = T.self as? any BinaryFloatingPoint.Type { return F.init(Double(i) * 0.75 - 3.5) as! T }
+                if T.self == Half.self { return Half(Float(i) * 0.75 - 3.5) as! T }
                 fatalError("no test values for \(T.self)")
             }
         }
