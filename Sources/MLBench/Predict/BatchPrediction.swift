@@ -58,6 +58,8 @@ public struct BatchPrediction {
         case .float64: return try Tensor(shape: x.shape, scalars: v.map(Double.init))
         case .int64: return try Tensor(shape: x.shape, scalars: v.map { $0.isFinite ? Int64($0) : 0 })
         case .int32: return try Tensor(shape: x.shape, scalars: v.map { $0.isFinite ? Int32(clamping: Int64($0)) : 0 })
+        case .float16: return try Tensor(shape: x.shape, scalars: v.map { Half($0) })
+        case .bfloat16: return try Tensor(shape: x.shape, scalars: v.map { BFloat16($0) })
         default:
             throw ONNXError.invalidInput(name: name, reason: "input type \(dtype) cannot be fed from a numeric CSV; use --feed \(name)=FILE.npy")
         }
