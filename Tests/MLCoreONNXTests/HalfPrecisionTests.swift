@@ -125,6 +125,20 @@ import Testing
         #expect(subgraph.holdsHalfPrecision, "subgraph")
     }
 
+    @Test func halfMatMulAddFusesInAnAdapter() throws {
+        // y = x @ W + b, all float16: one GEMM on the widened W and b, as for float32.
+        let w = try Tensor(shape: [2, 2], scalars: [1, 2, 3, 4].map { Half(Float($0)) })
+        let b = try Tensor(shape: [2], scalars: [Half(0.5), Half(-1)])
+        let m = Self.model([Self.node("MatMul", ["x", "w"], ["p"]), Self.node("Add", ["p", "b"], ["y"])],
+                           inputs: [Self.info("x", .float16)], outputs: [Self.info("y", .float16)], initializers: ["w": w, "b": b])
+        let session = try InferenceSession(model: m, options: .init(threads: 1))
+        let adapters = session.plan.steps.compactMap { $0.op as? HalfPrecisionAdapter }
+        #expect(session.plan.steps.count == 1 && adapters.first?.wrapped is FusedMatMulAdd,
+                "\(session.plan.steps.map { "\($0.node.opType): \(type(of: $0.op))" })")
+        let y = try #require(try session.run(["x": Tensor(shape: [1, 2], scalars: [Half(1), Half(2)])])["y"]?.tensor)
+        #expect(y.dtype == .float16 && Self.floats(y) == [7.5, 9], "\(Self.floats(y))")  // [1+6, 2+8] + [0.5, -1]
+    }
+
     @Test func constantHalfInputsAreWidenedOnceAtLoad() throws {
         // One float16 weight read by two nodes: both adapters hold the same float32 copy.
         let w = try Tensor(shape: [2], scalars: [Half(0.5), Half(2)])

@@ -62,15 +62,26 @@ struct Planner {
         let context = RunContext(threads: options.threads, maxTensorBytes: options.maxTensorBytes, maxLiveBytes: options.maxLiveBytes)
         let halfPrecision = wrapsHalfPrecision ?? model.holdsHalfPrecision
         let halfPlan = halfPrecision ? HalfPrecisionPlan(graph, order: order) : HalfPrecisionPlan()
-        // A MatMul computing in half precision runs wrapped, not fused (the fusion takes float32 only).
-        let fusions = matMulAddFusions(graph, producer: producer).filter { index, _ in
-            !halfPrecision || graph.nodes[index].inputs.allSatisfy { halfPlan.halfType[$0] == nil }
-        }
-        let fusedAdds = Set(fusions.values.map { $0.add })
         // float32 copies of constant half inputs, by value name: a weight read by many nodes is widened once.
         // A graph input with an initializer (a default the caller may override) is widened per run instead.
         var widenedConstants: [String: Tensor] = [:]
         let graphInputNames = Set(graph.inputs.map(\.name))
+        func widened(_ name: String, _ constant: Tensor, _ spec: NodeSpec) throws -> Tensor? {
+            guard !graphInputNames.contains(name) else { return nil }
+            if let w = widenedConstants[name] { return w }
+            let w = try widenHalf(constant, spec, context)
+            widenedConstants[name] = w
+            return w
+        }
+        // In a model holding half values, a float16 W and bias fuse too: the fused GEMM runs in an adapter on
+        // their float32 copies.
+        let fusions = try matMulAddFusions(graph, producer: producer) { name in
+            guard let t = graph.initializers[name] else { return nil }
+            guard halfPrecision, t.dtype.isHalfPrecision, !graphInputNames.contains(name) else { return t }
+            let owner = ONNXNode(name: "initializer '\(name)'", opType: "Cast", domain: "", inputs: [], outputs: [], attributes: [:])
+            return try widened(name, t, NodeSpec(node: owner, opset: 1, constantInputs: [], options: options))
+        }
+        let fusedAdds = Set(fusions.values.map { $0.add })
         for index in order where !fusedAdds.contains(index) {
             var node = graph.nodes[index]
             if let fusion = fusions[index], let opset = model.opset(for: "") {
@@ -79,7 +90,17 @@ struct Planner {
                 node = ONNXNode(name: node.name + "+" + add.name, opType: "MatMul+Add", domain: "",
                                 inputs: node.inputs, outputs: add.outputs, attributes: [:])
                 let spec = NodeSpec(node: node, opset: opset, constantInputs: node.inputs.map { constantValues[$0] }, options: options)
-                steps.append(ExecutionPlan.Step(node: node, op: try FusedMatMulAdd(spec, bias: fusion.bias),
+                let fused: any Operator
+                if halfPrecision && spec.constantInputs.contains(where: { $0?.dtype.isHalfPrecision == true }) {
+                    fused = try HalfPrecisionAdapter(spec, factory: { try FusedMatMulAdd($0, bias: fusion.bias) },
+                                                     halfType: node.inputs.lazy.compactMap { halfPlan.halfType[$0] }.first,
+                                                     keepWideOutputs: add.outputs.map { halfPlan.keptWide.contains($0) }) { i, constant in
+                        try widened(node.inputs[i], constant, spec)
+                    }
+                } else {
+                    fused = try FusedMatMulAdd(spec, bias: fusion.bias)
+                }
+                steps.append(ExecutionPlan.Step(node: node, op: fused,
                                                 inputs: node.inputs.map { slot($0) }, outputs: add.outputs.map { slot($0) }, releases: []))
                 continue
             }
@@ -98,12 +119,7 @@ struct Planner {
                 op = try HalfPrecisionAdapter(spec, factory: entry.factory,
                                               halfType: node.inputs.lazy.compactMap { halfPlan.halfType[$0] }.first,
                                               keepWideOutputs: node.outputs.map { halfPlan.keptWide.contains($0) }) { i, constant in
-                    let name = node.inputs[i]
-                    guard !graphInputNames.contains(name) else { return nil }
-                    if let w = widenedConstants[name] { return w }
-                    let w = try widenHalf(constant, spec, context)
-                    widenedConstants[name] = w
-                    return w
+                    try widened(node.inputs[i], constant, spec)
                 }
             } else {
                 op = try entry.factory(spec)
@@ -149,9 +165,12 @@ struct Planner {
     }
 
     /// MatMul nodes (by index) whose only consumer is an Add of a constant bias, with W a constant 2-D
-    /// float32 matrix `[K, N]` and the bias `[N]` or `[1, N]`: the pair runs as one GEMM (onnxruntime fuses the
+    /// float32 matrix `[K, N]` (a half one counts as its float32 copy, see `initializer`) and the bias `[N]` or `[1, N]`: the pair runs as one GEMM (onnxruntime fuses the
     /// same pattern). The MatMul's output must not be a graph output.
-    func matMulAddFusions(_ graph: ONNXGraph, producer: [String: Int]) -> [Int: (add: Int, bias: Tensor)] {
+    /// - Parameter initializer: an initializer by name as the fusion would use it (float32 copies of half ones in
+    ///   a model holding half values), or nil when there is none.
+    func matMulAddFusions(_ graph: ONNXGraph, producer: [String: Int],
+                          initializer: (String) throws -> Tensor?) rethrows -> [Int: (add: Int, bias: Tensor)] {
         guard options.constantFolding else { return [:] }
         var consumers: [String: [Int]] = [:]
         for (i, node) in graph.nodes.enumerated() { for input in Set(node.inputs) where !input.isEmpty { consumers[input, default: []].append(i) } }
@@ -161,9 +180,9 @@ struct Planner {
             guard let out = node.outputs.first, !outputs.contains(out), let users = consumers[out], users.count == 1 else { continue }
             let add = graph.nodes[users[0]]
             guard add.opType == "Add", add.domain.isEmpty, add.inputs.count == 2, add.outputs.count == 1,
-                  let w = graph.initializers[node.inputs[1]], w.dtype == .float32, w.rank == 2 else { continue }
+                  let w = try initializer(node.inputs[1]), w.dtype == .float32, w.rank == 2 else { continue }
             let biasName = add.inputs[0] == out ? add.inputs[1] : add.inputs[0]
-            guard add.inputs.contains(out), biasName != out, let bias = graph.initializers[biasName], bias.dtype == .float32,
+            guard add.inputs.contains(out), biasName != out, let bias = try initializer(biasName), bias.dtype == .float32,
                   bias.count == w.shape[1], bias.shape == [w.shape[1]] || bias.shape == [1, w.shape[1]] else { continue }
             result[i] = (users[0], bias)
         }
