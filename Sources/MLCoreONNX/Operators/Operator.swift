@@ -48,6 +48,8 @@ struct NodeSpec: Sendable {
     var opset: Int64
     var constantInputs: [Tensor?]
     var options: SessionOptions
+    /// The model's opset per domain, for planning subgraphs (If, Loop, Scan).
+    var opsetImports: [String: Int64] = [:]
 
     var name: String { node.name }
     var opType: String { node.opType }
