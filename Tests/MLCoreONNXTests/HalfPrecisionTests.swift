@@ -139,6 +139,25 @@ import Testing
         #expect(y.dtype == .float16 && Self.floats(y) == [7.5, 9], "\(Self.floats(y))")  // [1+6, 2+8] + [0.5, -1]
     }
 
+    @Test func subgraphsReadingOuterHalfValuesAreWrapped() throws {
+        // If's branches compute on the outer float16 x and declare no types: they are planned with adapters
+        // because the outer graph holds half values, and x is narrowed (not kept float32) since a branch reads it.
+        func branch(_ op: String) -> ONNXGraph {
+            ONNXGraph(name: op, nodes: [Self.node(op, ["r"], ["o_\(op)"])], initializers: [:], inputs: [],
+                      outputs: [ONNXValueInfo(name: "o_\(op)", type: .tensor(elementType: nil, shape: nil))], valueInfo: [])
+        }
+        let m = Self.model([Self.node("Mul", ["x", "x"], ["r"]),
+                            Self.node("If", ["c"], ["y"], ["then_branch": .graph(branch("Relu")), "else_branch": .graph(branch("Neg"))])],
+                           inputs: [Self.info("x", .float16), Self.info("c", .bool)], outputs: [Self.info("y", .float16)])
+        let session = try InferenceSession(model: m, options: .init(threads: 1))
+        #expect(Self.wrapping(session.plan)["r"]?.keepWide == [false], "a value a subgraph reads is narrowed")
+        let x = try Tensor(shape: [2], scalars: [Half(1.5), Half(-2)])
+        for (cond, want) in [(true, [Float(2.25), 4]), (false, [-2.25, -4])] {
+            let y = try #require(try session.run(["x": x, "c": Tensor(shape: [], scalars: [cond])])["y"]?.tensor)
+            #expect(y.dtype == .float16 && Self.floats(y) == want, "cond \(cond): \(y.dtype) \(Self.floats(y))")
+        }
+    }
+
     @Test func constantHalfInputsAreWidenedOnceAtLoad() throws {
         // One float16 weight read by two nodes: both adapters hold the same float32 copy.
         let w = try Tensor(shape: [2], scalars: [Half(0.5), Half(2)])

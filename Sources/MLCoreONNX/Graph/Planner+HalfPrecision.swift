@@ -173,9 +173,9 @@ extension ONNXNode {
 }
 
 extension ONNXGraph {
-    /// Every value name a node of this graph or of its subgraphs reads.
+    /// Every value name a node of this graph or of its subgraphs reads, or a graph returns.
     var allNodeInputs: Set<String> {
-        var names = Set<String>()
+        var names = Set(outputs.map(\.name))
         for node in nodes {
             names.formUnion(node.inputs)
             for attribute in node.attributes.values {

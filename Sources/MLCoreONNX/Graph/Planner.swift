@@ -37,6 +37,13 @@ struct Planner {
             available.insert(input.name)
         }
 
+        // Nodes with subgraphs read the subgraphs' outer-scope values too: they are appended to the step's inputs.
+        var captures: [Int: [String]] = [:]
+        for (i, node) in graph.nodes.enumerated() where node.attributes.values.contains(where: \.isGraph) {
+            captures[i] = Subgraph.captures(of: node)
+        }
+        func stepInputs(_ i: Int) -> [String] { graph.nodes[i].inputs + (captures[i] ?? []) }
+
         // Producers, and a check that no value is produced twice.
         var producer: [String: Int] = [:]
         for (i, node) in graph.nodes.enumerated() {
@@ -47,8 +54,8 @@ struct Planner {
                 producer[out] = i
             }
         }
-        for node in graph.nodes {
-            for input in node.inputs where !input.isEmpty && !available.contains(input) && producer[input] == nil {
+        for (i, node) in graph.nodes.enumerated() {
+            for input in stepInputs(i) where !input.isEmpty && !available.contains(input) && producer[input] == nil {
                 throw ONNXError.invalidGraph(reason: "node '\(node.name)' (\(node.opType)) reads '\(input)', which no node, input or initializer provides")
             }
         }
@@ -56,7 +63,11 @@ struct Planner {
             throw ONNXError.invalidGraph(reason: "graph output '\(out.name)' is never produced")
         }
 
-        let order = try topologicalOrder(graph.nodes, producer: producer)
+        let order = try topologicalOrder(graph.nodes.indices.map { i in
+            var n = graph.nodes[i]
+            n.inputs = stepInputs(i)
+            return n
+        }, producer: producer)
 
         var steps: [ExecutionPlan.Step] = []
         let context = RunContext(threads: options.threads, maxTensorBytes: options.maxTensorBytes, maxLiveBytes: options.maxLiveBytes)
@@ -113,7 +124,9 @@ struct Planner {
                     elementTypes: [])
             }
             let constantInputs = node.inputs.map { $0.isEmpty ? nil : constantValues[$0] }
-            let spec = NodeSpec(node: node, opset: opset, constantInputs: constantInputs, options: options)
+            var spec = NodeSpec(node: node, opset: opset, constantInputs: constantInputs, options: options,
+                                opsetImports: model.opsetImports)
+            spec.wrapsHalfPrecision = halfPrecision
             let op: any Operator
             if halfPrecision && Self.wrapsForHalfPrecision(node) {
                 op = try HalfPrecisionAdapter(spec, factory: entry.factory,
@@ -125,7 +138,7 @@ struct Planner {
                 op = try entry.factory(spec)
             }
 
-            let foldable = options.constantFolding && !node.inputs.isEmpty
+            let foldable = options.constantFolding && !node.inputs.isEmpty && captures[index] == nil
                 && node.inputs.allSatisfy { $0.isEmpty || constantValues[$0] != nil }
                 && !Self.nondeterministic.contains(node.opType)
             if foldable {
@@ -137,15 +150,16 @@ struct Planner {
                 }
                 if allTensors { continue }
             }
-            steps.append(ExecutionPlan.Step(node: node, op: op, inputs: node.inputs.map { $0.isEmpty ? nil : slot($0) },
+            steps.append(ExecutionPlan.Step(node: node, op: op, inputs: stepInputs(index).map { $0.isEmpty ? nil : slot($0) },
                                             outputs: node.outputs.map { $0.isEmpty ? nil : slot($0) }, releases: []))
         }
 
         // Constants actually read by a remaining step or returned as outputs get slots.
         var constants: [(slot: Int, value: Value)] = []
         var placed = Set<String>()
-        let stepInputs = Set(steps.flatMap { $0.node.inputs })
-        for (name, t) in constantValues where stepInputs.contains(name) || graph.outputs.contains(where: { $0.name == name }) {
+        var readNames = Set(steps.flatMap { $0.node.inputs })
+        for names in captures.values { readNames.formUnion(names) }
+        for (name, t) in constantValues where readNames.contains(name) || graph.outputs.contains(where: { $0.name == name }) {
             if placed.insert(name).inserted { constants.append((slot(name), .tensor(t))) }
         }
         let inputs = graph.inputs.map { ($0, slot($0.name)) }

@@ -85,6 +85,14 @@ public indirect enum ONNXAttribute: Sendable {
     case graphs([ONNXGraph])
     /// A `TypeProto` attribute (`Optional`'s `type`).
     case type(ONNXType)
+
+    /// Whether the attribute holds a subgraph (If, Loop, Scan bodies).
+    var isGraph: Bool {
+        switch self {
+        case .graph, .graphs: return true
+        default: return false
+        }
+    }
 }
 
 /// The declared element type and shape of a graph input, output or intermediate value.

@@ -48,6 +48,11 @@ struct NodeSpec: Sendable {
     var opset: Int64
     var constantInputs: [Tensor?]
     var options: SessionOptions
+    /// The model's opset per domain, for planning subgraphs (If, Loop, Scan).
+    var opsetImports: [String: Int64] = [:]
+    /// Whether the node's graph wraps operators in ``HalfPrecisionAdapter``s; its subgraphs are planned alike
+    /// (they may read half values of the outer graph without declaring any).
+    var wrapsHalfPrecision = false
 
     var name: String { node.name }
     var opType: String { node.opType }

@@ -60,52 +60,9 @@ public final class InferenceSession: Sendable {
         for (slot, value) in plan.constants { slots[slot] = value }
         try bind(feeds, into: &slots)
 
-        var context = RunContext(threads: options.threads, maxTensorBytes: options.maxTensorBytes,
+        let context = RunContext(threads: options.threads, maxTensorBytes: options.maxTensorBytes,
                                  maxLiveBytes: options.maxLiveBytes)
-        // Bytes each slot's value counts toward maxLiveBytes: only values produced by this run's steps.
-        var slotBytes = [Int](repeating: 0, count: plan.slotCount)
-        var liveBytes = 0
-        for step in plan.steps {
-            context.liveBytes = liveBytes
-            let results: [Value]
-            if let op = step.inPlaceOp, let input = step.inputs[0], case .tensor(var x)? = slots[input] {
-                // The input's last reader: empty its slot so that `x` holds the only reference (unless the
-                // caller or another slot shares the buffer, in which case writing it copies first).
-                slots[input] = nil
-                liveBytes -= slotBytes[input]
-                slotBytes[input] = 0
-                context.liveBytes = liveBytes
-                results = try op.runInPlace(&x, context) ? [.tensor(x)] : try op.run([.tensor(x)], context)
-            } else {
-                let args = step.inputs.map { $0.flatMap { slots[$0] } }
-                results = try step.op.run(args, context)
-            }
-            for (i, slot) in step.outputs.enumerated() {
-                guard let slot else { continue }
-                guard i < results.count else {
-                    throw ONNXError.invalidNode(node: step.node.name, opType: step.node.opType,
-                                                reason: "the model asks for output \(i), the operator produced \(results.count)")
-                }
-                slots[slot] = results[i]
-                let bytes = results[i].byteCount
-                liveBytes += bytes - slotBytes[slot]
-                slotBytes[slot] = bytes
-            }
-            if liveBytes > options.maxLiveBytes {
-                let shapes = step.outputs.indices.compactMap { i -> String? in
-                    guard i < results.count, let t = results[i].tensor else { return nil }
-                    return "\(t.dtype)\(t.shape)"
-                }
-                throw ONNXError.limitExceeded(
-                    what: "node '\(step.node.name)' (\(step.node.opType)) with outputs \(shapes.joined(separator: ", ")): the run's live intermediate tensors, in bytes,",
-                    value: liveBytes, limit: options.maxLiveBytes)
-            }
-            for slot in step.releases {
-                slots[slot] = nil
-                liveBytes -= slotBytes[slot]
-                slotBytes[slot] = 0
-            }
-        }
+        try plan.execute(&slots, context)
 
         var result: [String: Value] = [:]
         for (info, slot) in plan.outputs {

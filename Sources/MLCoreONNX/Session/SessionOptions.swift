@@ -22,6 +22,9 @@ public struct SessionOptions: Sendable {
     public var maxTreeDepth: Int
     /// Fold nodes whose inputs are all constants at load time.
     public var constantFolding: Bool
+    /// Most iterations one `Loop` node may run (a loop with neither a trip count nor a condition that turns
+    /// false would otherwise never end); beyond it the run fails naming the node. Default 10 million.
+    public var maxLoopIterations: Int = 10_000_000
 
     public init(threads: Int = ProcessorInfo.activeCores, readLimits: ONNXReadLimits = .init(),
                 maxTensorBytes: Int = 4 << 30, maxLiveBytes: Int = 16 << 30, maxTrees: Int = 1_000_000,

@@ -1,0 +1,58 @@
+import MLCoreTensor
+
+extension ExecutionPlan {
+    /// Runs every step over `slots` (constants and inputs already placed), leaving the outputs in their slots.
+    ///
+    /// Shared by ``InferenceSession/run(values:)`` and by subgraphs (If, Loop, Scan), which run their own plans.
+    /// Values are released after their last reader; ``RunContext/maxLiveBytes`` bounds the live intermediates.
+    func execute(_ slots: inout [Value?], _ context: RunContext) throws {
+        var context = context
+        let maxLiveBytes = context.maxLiveBytes
+        // Bytes each slot's value counts toward maxLiveBytes: only values produced by this run's steps.
+        var slotBytes = [Int](repeating: 0, count: slotCount)
+        // A subgraph's run starts from its caller's live bytes (its captured values are the caller's).
+        var liveBytes = context.liveBytes
+        for step in steps {
+            context.liveBytes = liveBytes
+            let results: [Value]
+            if let op = step.inPlaceOp, let input = step.inputs[0], case .tensor(var x)? = slots[input] {
+                // The input's last reader: empty its slot so that `x` holds the only reference (unless the
+                // caller or another slot shares the buffer, in which case writing it copies first).
+                slots[input] = nil
+                liveBytes -= slotBytes[input]
+                slotBytes[input] = 0
+                context.liveBytes = liveBytes
+                results = try op.runInPlace(&x, context) ? [.tensor(x)] : try op.run([.tensor(x)], context)
+            } else {
+                let args = step.inputs.map { $0.flatMap { slots[$0] } }
+                results = try step.op.run(args, context)
+            }
+            for (i, slot) in step.outputs.enumerated() {
+                guard let slot else { continue }
+                guard i < results.count else {
+                    throw ONNXError.invalidNode(node: step.node.name, opType: step.node.opType,
+                                                reason: "the model asks for output \(i), the operator produced \(results.count)")
+                }
+                slots[slot] = results[i]
+                let bytes = results[i].byteCount
+                liveBytes += bytes - slotBytes[slot]
+                slotBytes[slot] = bytes
+            }
+            if liveBytes > maxLiveBytes {
+                let shapes = step.outputs.indices.compactMap { i -> String? in
+                    guard i < results.count, let t = results[i].tensor else { return nil }
+                    return "\(t.dtype)\(t.shape)"
+                }
+                throw ONNXError.limitExceeded(
+                    what: "node '\(step.node.name)' (\(step.node.opType)) with outputs \(shapes.joined(separator: ", ")): the run's live intermediate tensors, in bytes,",
+                    value: liveBytes, limit: maxLiveBytes)
+            }
+            for slot in step.releases {
+                slots[slot] = nil
+                liveBytes -= slotBytes[slot]
+                slotBytes[slot] = 0
+            }
+        }
+    }
+}
+
