@@ -446,12 +446,27 @@ void mlc_logsoftmax_rows_f32(mlc_isa isa, const float *x, size_t rows, size_t co
 // Column reductions walk the rows in order and update `cols` running values with a contiguous (vectorized)
 // inner loop, so each output sees its inputs in row order on every level.
 
+// Sums run in blocks of 32 rows added into the total, a two-level (pairwise-like) order: the rounding error
+// grows with 32 + rows/32 instead of rows. With one running sum per column, a LayerNorm written as
+// E[x^2] - E[x]^2 over 512 rows (magika's byte CNN) drifted 8x further from the exact sum than onnxruntime's and
+// its output probabilities by 8e-4; blocked, it matches within the real-world set's tolerance.
 MLC_INLINE void sum_cols_body(const float *restrict x, size_t rows, size_t cols, size_t ld,
                               float *restrict out) {
-    for (size_t c = 0; c < cols; c++) out[c] = 0.0f;
-    for (size_t r = 0; r < rows; r++) {
-        const float *row = x + r * ld;
-        for (size_t c = 0; c < cols; c++) out[c] += row[c];
+    enum { block_rows = 32, chunk = 256 };
+    float part[chunk];
+    for (size_t c0 = 0; c0 < cols; c0 += chunk) {
+        size_t n = cols - c0 < chunk ? cols - c0 : chunk;
+        float *o = out + c0;
+        for (size_t c = 0; c < n; c++) o[c] = 0.0f;
+        for (size_t r0 = 0; r0 < rows; r0 += block_rows) {
+            size_t r1 = r0 + block_rows < rows ? r0 + block_rows : rows;
+            for (size_t c = 0; c < n; c++) part[c] = 0.0f;
+            for (size_t r = r0; r < r1; r++) {
+                const float *row = x + r * ld + c0;
+                for (size_t c = 0; c < n; c++) part[c] += row[c];
+            }
+            for (size_t c = 0; c < n; c++) o[c] += part[c];
+        }
     }
 }
 

@@ -5,7 +5,7 @@ import Foundation
 /// (optionally without its `--label` column) for the first input no `--feed` names.
 ///
 /// Axis 0 of every fed tensor is the sample axis: all inputs must have the same number of samples, and a batch of
-/// samples is the same rows of every input.
+/// samples is the same rows of every input. A scalar (rank 0) has no sample axis and goes whole with every batch.
 public struct ModelFeeds: Sendable {
     /// One model input and its value.
     public struct Feed: Sendable {
@@ -13,6 +13,9 @@ public struct ModelFeeds: Sendable {
         public var tensor: Tensor
         /// The file it came from.
         public var file: URL
+        /// Whether axis 0 is the sample axis; a scalar (rank 0, e.g. a Loop's step count) is fed whole to
+        /// every query instead.
+        public var perSample: Bool { tensor.rank >= 1 }
     }
 
     /// The feeds, in the model's input order.
@@ -31,7 +34,7 @@ public struct ModelFeeds: Sendable {
     ///   - label: a column of `csv` to drop first (the label of a `bench train` CSV).
     ///   - feeds: `--feed` arguments.
     /// - Throws: ``BenchError`` naming the input, file and sizes at fault: an unknown input, a missing input
-    ///   (with how to feed it), a label column that is not there, a rank-0 value, sample counts that differ.
+    ///   (with how to feed it), a label column that is not there, sample counts that differ.
     public init(session: InferenceSession, csv: URL?, label: String? = nil, feeds: [FeedArgument]) throws {
         let inputs = session.inputs
         let declared = Dictionary(inputs.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
@@ -71,11 +74,14 @@ public struct ModelFeeds: Sendable {
         }
 
         self.feeds = inputs.map { byName[$0.name]! }
-        var first: Feed?
         for f in self.feeds {
-            guard f.tensor.rank >= 1 else {
-                throw BenchError("input '\(f.input)' from \(f.file.path) is a scalar (rank 0); every fed input needs axis 0, the sample axis")
+            if case .tensor(_, let dims?) = declared[f.input], dims.count != f.tensor.rank {
+                throw BenchError("input '\(f.input)' from \(f.file.path) has shape \(f.tensor.shape) (rank \(f.tensor.rank)); "
+                                 + "the model declares rank \(dims.count): \(declared[f.input]!.summary)")
             }
+        }
+        var first: Feed?
+        for f in self.feeds where f.perSample {
             if let first, first.tensor.shape[0] != f.tensor.shape[0] {
                 throw BenchError("inputs disagree on the number of samples (axis 0): '\(first.input)' has \(first.tensor.shape[0]) "
                                  + "(\(first.file.lastPathComponent), shape \(first.tensor.shape)), '\(f.input)' has \(f.tensor.shape[0]) "
@@ -83,7 +89,7 @@ public struct ModelFeeds: Sendable {
             }
             if first == nil { first = f }
         }
-        sampleCount = first!.tensor.shape[0]
+        sampleCount = first?.tensor.shape[0] ?? 1
         oneSampleAtATime = inputs.contains { info in
             if case .tensor(_, let dims?) = info.type, case .fixed(1)? = dims.first { return true }
             return false
@@ -95,11 +101,16 @@ public struct ModelFeeds: Sendable {
         let url = URL(fileURLWithPath: "<memory>")
         feeds = try session.inputs.map { info in
             guard let t = tensors[info.name] else { throw BenchError("input '\(info.name)' (\(info.type.summary)) is missing") }
-            guard t.rank >= 1 else { throw BenchError("input '\(info.name)' is a scalar (rank 0); it needs axis 0, the sample axis") }
             return Feed(input: info.name, tensor: t, file: url)
         }
-        guard let first = feeds.first else { throw BenchError("the model has no inputs") }
-        for f in feeds where f.tensor.shape[0] != first.tensor.shape[0] {
+        guard !feeds.isEmpty else { throw BenchError("the model has no inputs") }
+        let sliced = feeds.filter(\.perSample)
+        guard let first = sliced.first else {
+            sampleCount = 1
+            oneSampleAtATime = true
+            return
+        }
+        for f in sliced where f.tensor.shape[0] != first.tensor.shape[0] {
             throw BenchError("inputs disagree on the number of samples (axis 0): '\(first.input)' has \(first.tensor.shape[0]), "
                              + "'\(f.input)' has \(f.tensor.shape[0])")
         }
@@ -113,7 +124,7 @@ public struct ModelFeeds: Sendable {
     /// Samples `range` of every input (views, no copy).
     public func samples(_ range: Range<Int>) throws -> [String: Tensor] {
         var out: [String: Tensor] = [:]
-        for f in feeds { out[f.input] = try f.tensor.rows(range) }
+        for f in feeds { out[f.input] = f.perSample ? try f.tensor.rows(range) : f.tensor }
         return out
     }
 
@@ -124,7 +135,7 @@ public struct ModelFeeds: Sendable {
             return try samples(first..<first + indices.count)
         }
         var out: [String: Tensor] = [:]
-        for f in feeds { out[f.input] = try f.tensor.samples(indices) }
+        for f in feeds { out[f.input] = f.perSample ? try f.tensor.samples(indices) : f.tensor }
         return out
     }
 

@@ -99,7 +99,8 @@ extension ONNXType {
         case .sequence(let inner): return inner.unsupportedPart
         case .map(let key, let value): return key == nil ? "map with an unsupported key type" : value.unsupportedPart
         case .optional(let inner): return inner.unsupportedPart
-        case .unsupported(let s): return s == "missing type" ? nil : s
+        // An absent or unset TypeProto (exporters leave intermediate value_info half-written) says nothing.
+        case .unsupported(let s): return s == "missing type" || s == "undefined type" ? nil : s
         }
     }
 }
