@@ -58,24 +58,26 @@ public enum IntegerGEMM {
         let work = m.multipliedReportingOverflow(by: n).partialValue.multipliedReportingOverflow(by: Swift.max(k, 1))
         let parts = threads <= 1 || work.overflow == false && work.partialValue < (1 << 18) ? 1 : threads
         let ranges = partition(n, parts: parts, granule: 32)
-        var failed = false
-        let failure = UncheckedSendable(UnsafeMutablePointer<Bool>(&failed))
+        var status = [Int32](repeating: 0, count: ranges.count)
+        status.withUnsafeMutableBufferPointer { st in
+        let statusOut = UncheckedSendable(st.baseAddress!)
         aZero.withUnsafeBufferPointer { za in
         bZero.withUnsafeBufferPointer { zb in
             let shared = UncheckedSendable((zb.baseAddress!, c, za.baseAddress!))
             parallelFor(ranges.count, threads: threads) { index in
                 let r = ranges[index]
                 let bBase = b.base + r.lowerBound // one byte per element
-                let status = mlc_qgemm(lvl, m, r.count, k,
+                // Each part writes its own status slot and its own columns of C.
+                statusOut.value[index] = mlc_qgemm(lvl, m, r.count, k,
                                        a.base, a.rowStride, a.isSigned ? 1 : 0, shared.value.2, perRow,
                                        bBase, b.rowStride, b.isSigned ? 1 : 0,
                                        shared.value.0 + (perColumn == 1 ? r.lowerBound : 0), perColumn,
                                        shared.value.1 + r.lowerBound, ldc)
-                if status != 0 { failure.value.pointee = true }
             }
         }
         }
-        if failed { throw IntegerGEMMError.allocationFailed(m: m, n: n, k: k) }
+        }
+        if status.contains(where: { $0 != 0 }) { throw IntegerGEMMError.allocationFailed(m: m, n: n, k: k) }
     }
 }
 
