@@ -57,7 +57,6 @@ import Testing
         ("bad_magic", .malformed, "bad magic number"),
         ("f4_fortran", .unsupported, "Fortran-order"),
         ("f4_bigendian", .unsupported, "big-endian"),
-        ("u1_3", .unsupported, "'|u1'"),
     ])
     func refusesBadFiles(name: String, kind: DataError.Kind, reason: String) {
         let path = Fixtures.url("npy/\(name).npy").path
@@ -67,6 +66,12 @@ import Testing
         } catch let e as DataError {
             #expect(e.kind == kind && e.file == path && e.position.hasPrefix("byte ") && e.reason.contains(reason), "\(name): \(e)")
         } catch { Issue.record("\(name): unexpected \(error)") }
+    }
+
+    /// 8-bit integers (quantized models' tensors) read as themselves.
+    @Test func readsUInt8() throws {
+        let t = try Npy.read(contentsOf: Fixtures.url("npy/u1_3.npy"))
+        #expect(t.dtype == .uint8 && t.shape == [3], "u1_3: \(t)")
     }
 
     @Test func missingFile() {

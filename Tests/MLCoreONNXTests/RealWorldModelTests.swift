@@ -250,6 +250,7 @@ enum RealWorldTolerance {
         if t.dtype == .int64 { return try t.scalars(as: Int64.self).map(Double.init) }
         if t.dtype == .int32 { return try t.scalars(as: Int32.self).map(Double.init) }
         if t.dtype == .bool { return try t.scalars(as: Bool.self).map { $0 ? 1 : 0 } }
+        if t.dtype.isInteger, let ints = t.widenedIntegers() { return ints.map(Double.init) }
         throw TensorError.unsupportedDType(operation: "RealWorldTolerance.values", t.dtype)
     }
 }

@@ -35,6 +35,10 @@ public struct NpyHeader: Sendable, Equatable {
         (.int64, "<i8", Int64.self),
         (.int32, "<i4", Int32.self),
         (.bool, "|b1", Bool.self),
+        (.int8, "|i1", Int8.self),
+        (.uint8, "|u1", UInt8.self),
+        (.int16, "<i2", Int16.self),
+        (.uint16, "<u2", UInt16.self),
     ]
 
     /// The Swift scalar type of `dtype`'s elements in `.npy` files, or `nil` when `.npy` cannot hold it (strings).
