@@ -35,5 +35,7 @@ extension OperatorRegistry {
         r.add(ms, "QLinearGlobalAveragePool", since: 1) { try QLinearGlobalAveragePool($0) }
         r.add(ms, "QLinearConcat", since: 1) { try QLinearConcat($0) }
         r.add(ms, "QGemm", since: 1) { try QGemm($0) }
+        // DynamicQuantizeLSTM.swift
+        r.add(ms, "DynamicQuantizeLSTM", since: 1) { try DynamicQuantizeLSTM($0) }
     }
 }
