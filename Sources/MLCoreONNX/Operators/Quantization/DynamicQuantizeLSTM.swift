@@ -116,7 +116,13 @@ struct DynamicQuantizeLSTM: Operator {
                 var hq = [UInt8](repeating: 0, count: batch * h)
                 var hr = [Int32](repeating: 0, count: batch * g4)
                 for t in 0..<seq {
-                    let (hScale, hZero) = hState.withUnsafeBufferPointer { Self.quantize($0, into: &hq) }
+                    // onnxruntime reads the previous hidden state from the previous step's output, which is zero
+                    // for sequences that ended before it: those rows enter the quantization range as zeros.
+                    var previous = hState
+                    for b in 0..<batch where t > lengths[b] {
+                        for k in 0..<h { previous[b * h + k] = 0 }
+                    }
+                    let (hScale, hZero) = previous.withUnsafeBufferPointer { Self.quantize($0, into: &hq) }
                     try hq.withUnsafeBytes { pa in
                         try hr.withUnsafeMutableBufferPointer { pc in
                             try IntegerGEMM.multiply(m: batch, n: g4, k: h,

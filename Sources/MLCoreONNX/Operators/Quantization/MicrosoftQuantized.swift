@@ -259,3 +259,67 @@ struct QGemm: Operator {
         return [.tensor(try requantizeProduct(acc, scales: scales, zeroPoint: yZero, type: yType, columns: n, spec, context))]
     }
 }
+
+/// QLinearAveragePool (com.microsoft): as onnxruntime computes it, each input dequantized to float, averaged
+/// over the window (divided by the taps inside the input, or by the kernel size with `count_include_pad`), and
+/// quantized with `nearbyint(y / y_scale + y_zero_point)`, saturated. `channels_last` reads NHWC input.
+struct QLinearAveragePool: Operator {
+    let spec: NodeSpec
+    let window: SlidingWindowAttributes
+    let countIncludePad: Bool
+    let channelsLast: Bool
+
+    init(_ spec: NodeSpec) throws {
+        self.spec = spec
+        window = try SlidingWindowAttributes(spec, requireKernel: true)
+        countIncludePad = try spec.int("count_include_pad", default: 0) != 0
+        channelsLast = try spec.int("channels_last", default: 0) != 0
+    }
+
+    func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
+        let x = try inputs.tensor(0, spec)
+        let (values, type) = try eightBitValues(x, spec, role: "X")
+        let (sx, zx) = try quantParameters(inputs, scale: 1, zero: 2, spec, role: "X")
+        let (sy, zy) = try quantParameters(inputs, scale: 3, zero: 4, spec, role: "Y")
+        guard x.rank >= 3, x.rank <= 5 else { throw spec.shapeError("input \(x.shape) must have rank 3 to 5") }
+        let n = x.shape[0], c = channelsLast ? x.shape[x.rank - 1] : x.shape[1]
+        let spatial = channelsLast ? Array(x.shape.dims[1..<(x.rank - 1)]) : Array(x.shape.dims.dropFirst(2))
+        let g = try window.geometry(input: spatial, kernel: window.kernelShape ?? [], pooling: true, spec)
+        let outDims = channelsLast ? [n] + g.outputSpatial + [c] : [n, c] + g.outputSpatial
+        _ = try context.makeTensor(Shape(outDims), x.dtype, node: spec.name)
+        let inSp = g.inputCount, outSp = g.outputCount
+        var out = [Int32](repeating: 0, count: n * c * outSp)
+        let range = type.range
+        func index(_ b: Int, _ ch: Int, _ s: Int, _ size: Int) -> Int { channelsLast ? (b * size + s) * c + ch : (b * c + ch) * size + s }
+        for b in 0..<n {
+            for ch in 0..<c {
+                for od in 0..<g.output[0] {
+                    let (d0, d1) = g.validTapRange(axis: 0, output: od)
+                    for oh in 0..<g.output[1] {
+                        let (h0, h1) = g.validTapRange(axis: 1, output: oh)
+                        for ow in 0..<g.output[2] {
+                            let (w0, w1) = g.validTapRange(axis: 2, output: ow)
+                            var sum: Float = 0
+                            for kd in d0..<d1 {
+                                let id = od * g.stride[0] + kd * g.dilation[0] - g.padBegin[0]
+                                for kh in h0..<h1 {
+                                    let ih = oh * g.stride[1] + kh * g.dilation[1] - g.padBegin[1]
+                                    for kw in w0..<w1 {
+                                        let iw = ow * g.stride[2] + kw * g.dilation[2] - g.padBegin[2]
+                                        sum += sx * Float(values[index(b, ch, (id * g.input[1] + ih) * g.input[2] + iw, inSp)] - zx)
+                                    }
+                                }
+                            }
+                            let count = countIncludePad ? g.kernelCount : (d1 - d0) * (h1 - h0) * (w1 - w0)
+                            let avg = count > 0 ? sum / Float(count) : 0
+                            var v = (avg / sy + Float(zy)).rounded(.toNearestOrEven)
+                            v = Swift.min(Float(range.max), Swift.max(Float(range.min), v))
+                            out[index(b, ch, (od * g.output[1] + oh) * g.output[2] + ow, outSp)] = Int32(v)
+                        }
+                    }
+                }
+            }
+        }
+        return [.tensor(try Tensor.quantized(out, shape: Shape(outDims), type: type))]
+    }
+}

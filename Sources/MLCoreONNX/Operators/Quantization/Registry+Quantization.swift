@@ -34,6 +34,7 @@ extension OperatorRegistry {
         r.add(ms, "QLinearLeakyRelu", since: 1) { try QLinearLookup($0, sigmoid: false) }
         r.add(ms, "QLinearGlobalAveragePool", since: 1) { try QLinearGlobalAveragePool($0) }
         r.add(ms, "QLinearConcat", since: 1) { try QLinearConcat($0) }
+        r.add(ms, "QLinearAveragePool", since: 1) { try QLinearAveragePool($0) }
         r.add(ms, "QGemm", since: 1) { try QGemm($0) }
         // DynamicQuantizeLSTM.swift
         r.add(ms, "DynamicQuantizeLSTM", since: 1) { try DynamicQuantizeLSTM($0) }
