@@ -79,6 +79,7 @@ struct DynamicQuantizeLSTM: Operator {
             return (s, z, s.count == nd * g4)
         }
         let wq = try parameters(8, 9, "W"), rq = try parameters(10, 11, "R")
+        try context.checkOutput([seq, nd, batch, h], .float32, node: spec.name)
         let xs = try x.scalars(as: Float.self)
         var y = [Float](repeating: 0, count: seq * nd * batch * h)
         var yh = [Float](repeating: 0, count: nd * batch * h), yc = yh
@@ -170,7 +171,6 @@ struct DynamicQuantizeLSTM: Operator {
                 }
             }
         }
-        _ = try context.makeTensor([seq, nd, batch, h], .float32, node: spec.name)
         return [.tensor(try Tensor(shape: [seq, nd, batch, h], scalars: y)),
                 .tensor(try Tensor(shape: [nd, batch, h], scalars: yh)),
                 .tensor(try Tensor(shape: [nd, batch, h], scalars: yc))]

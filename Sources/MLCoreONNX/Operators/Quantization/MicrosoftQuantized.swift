@@ -130,7 +130,7 @@ struct QLinearGlobalAveragePool: Operator {
                 out[b * c + ch] = requantize(sum &+ bias, scale: scale, zeroPoint: zy, range: type.range)
             }
         }
-        _ = try context.makeTensor(Shape(outDims), x.dtype, node: spec.name)
+        try context.checkOutput(Shape(outDims), x.dtype, node: spec.name)
         return [.tensor(try Tensor.quantized(out, shape: Shape(outDims), type: type))]
     }
 }
@@ -173,7 +173,7 @@ struct QLinearConcat: Operator {
             outDims[a] += s[a]
         }
         let outer = first.dims[..<a].reduce(1, *), inner = first.dims[(a + 1)...].reduce(1, *)
-        _ = try context.makeTensor(Shape(outDims), type.dtype, node: spec.name)
+        try context.checkOutput(Shape(outDims), type.dtype, node: spec.name)
         var out: [Int32] = []
         out.reserveCapacity(outDims.reduce(1, *))
         for o in 0..<outer {
@@ -286,7 +286,7 @@ struct QLinearAveragePool: Operator {
         let spatial = channelsLast ? Array(x.shape.dims[1..<(x.rank - 1)]) : Array(x.shape.dims.dropFirst(2))
         let g = try window.geometry(input: spatial, kernel: window.kernelShape ?? [], pooling: true, spec)
         let outDims = channelsLast ? [n] + g.outputSpatial + [c] : [n, c] + g.outputSpatial
-        _ = try context.makeTensor(Shape(outDims), x.dtype, node: spec.name)
+        try context.checkOutput(Shape(outDims), x.dtype, node: spec.name)
         let inSp = g.inputCount, outSp = g.outputCount
         var out = [Int32](repeating: 0, count: n * c * outSp)
         let range = type.range

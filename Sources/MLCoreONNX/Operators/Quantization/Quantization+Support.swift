@@ -173,3 +173,18 @@ func scalarParameter<T>(_ values: [T], _ spec: NodeSpec, role: String) throws ->
     guard values.count == 1 else { throw spec.shapeError("\(role) must be a scalar or hold one element, it holds \(values.count)") }
     return values[0]
 }
+
+extension RunContext {
+    /// Checks an output the operator builds itself against ``SessionOptions/maxTensorBytes`` and the live-bytes
+    /// limit, as ``makeTensor(_:_:node:zeroed:)`` does, without allocating it.
+    func checkOutput(_ shape: Shape, _ dtype: DType, node: String) throws {
+        let bytes: Int
+        do { bytes = try shape.checkedByteCount(dtype) } catch {
+            throw ONNXError.limitExceeded(what: "node '\(node)': tensor \(shape) size", value: Int.max, limit: maxTensorBytes)
+        }
+        guard bytes <= maxTensorBytes else {
+            throw ONNXError.limitExceeded(what: "node '\(node)': tensor \(shape) bytes", value: bytes, limit: maxTensorBytes)
+        }
+        try checkLiveBytes(adding: bytes, shape, dtype, node: node)
+    }
+}

@@ -42,14 +42,33 @@ struct QuantizeLinear: Operator {
         }
         let scales = try scale.quantizationFloats(spec, role: "y_scale")
         let zeros = try zeroTensor?.quantizationIntegers(spec, role: "y_zero_point") ?? [Int32](repeating: 0, count: scales.count)
+        let range = type.range
+        // The common case (float32 activations, one scale) straight from and into the tensors' storage.
+        if x.dtype == .float32, layout.perTensor {
+            let scale = scales[0], zero = zeros[0]
+            func direct<T: TensorScalar & FixedWidthInteger>(_: T.Type) throws -> Tensor {
+                var y = try context.makeTensor(x.shape, T.dtype, node: spec.name, zeroed: false)
+                try x.withUnsafeBufferPointer(as: Float.self) { px in
+                    try y.withUnsafeMutableBufferPointer(as: T.self) { py in
+                        for i in 0..<px.count { py[i] = T(truncatingIfNeeded: quantizeValue(px[i], scale: scale, zeroPoint: zero, range: range)) }
+                    }
+                }
+                return y
+            }
+            switch type {
+            case .uint8: return [.tensor(try direct(UInt8.self))]
+            case .int8: return [.tensor(try direct(Int8.self))]
+            case .uint16: return [.tensor(try direct(UInt16.self))]
+            case .int16: return [.tensor(try direct(Int16.self))]
+            }
+        }
         let values: [Float]
         if x.dtype == .int32 {
             values = try x.scalars(as: Int32.self).map { Float($0) }
         } else {
             values = try x.quantizationFloats(spec, role: "x")
         }
-        _ = try context.makeTensor([0], type.dtype, node: spec.name)
-        let range = type.range
+        try context.checkOutput(x.shape, type.dtype, node: spec.name)
         var out = [Int32](repeating: 0, count: values.count)
         for e in 0..<values.count {
             let p = layout.parameterIndex(e)
@@ -100,9 +119,22 @@ struct DequantizeLinear: Operator {
         let layout = try QuantizationLayout(x: x.shape, scale: scale.shape, axis: axis, blockSize: blockSize, spec)
         let scales = try scale.quantizationFloats(spec, role: "x_scale")
         let zeros = try zeroTensor?.quantizationIntegers(spec, role: "x_zero_point") ?? [Int32](repeating: 0, count: scales.count)
-        let q = try x.quantizationIntegers(spec, role: "x")
         let outType = outputDType ?? scale.dtype
-        _ = try context.makeTensor([0], outType, node: spec.name)
+        if layout.perTensor, outType == .float32, x.dtype == .uint8 || x.dtype == .int8 {
+            let s = scales[0], z = zeros[0]
+            func direct<T: TensorScalar & FixedWidthInteger>(_: T.Type) throws -> Tensor {
+                var y = try context.makeTensor(x.shape, .float32, node: spec.name, zeroed: false)
+                try x.withUnsafeBufferPointer(as: T.self) { px in
+                    try y.withUnsafeMutableBufferPointer(as: Float.self) { py in
+                        for i in 0..<px.count { py[i] = Float(Int32(px[i]) - z) * s }
+                    }
+                }
+                return y
+            }
+            return [.tensor(x.dtype == .uint8 ? try direct(UInt8.self) : try direct(Int8.self))]
+        }
+        let q = try x.quantizationIntegers(spec, role: "x")
+        try context.checkOutput(x.shape, outType, node: spec.name)
         var out = [Float](repeating: 0, count: q.count)
         for e in 0..<q.count {
             let p = layout.parameterIndex(e)
