@@ -78,32 +78,43 @@ struct IntegerConvolution: Sendable {
     }
 
     /// im2col of one group of one image: row `(c, kd, kh, kw)`, column = output position; out-of-image taps
-    /// hold the zero point.
+    /// hold the zero point. Each output row's valid span is computed once (no per-element bounds test), and
+    /// stride 1 copies it as one block.
     func unfold(_ input: UnsafePointer<UInt8>, _ channels: Int, _ g: SlidingWindowGeometry, _ pad: UInt8,
                 _ out: UnsafeMutablePointer<UInt8>) {
-        let (iD, iH, iW) = (g.input[0], g.input[1], g.input[2])
+        let (iH, iW) = (g.input[1], g.input[2])
         let (oD, oH, oW) = (g.output[0], g.output[1], g.output[2])
         let (kD, kH, kW) = (g.kernel[0], g.kernel[1], g.kernel[2])
-        var row = 0
+        let sW = g.stride[2]
         let outSp = oD * oH * oW
+        var row = 0
         for ch in 0..<channels {
-            let plane = input + ch * iD * iH * iW
+            let plane = input + ch * g.inputCount
             for kd in 0..<kD {
+                let (d0, d1) = g.validOutputRange(axis: 0, tap: kd)
                 for kh in 0..<kH {
+                    let (h0, h1) = g.validOutputRange(axis: 1, tap: kh)
                     for kw in 0..<kW {
+                        let (w0, w1) = g.validOutputRange(axis: 2, tap: kw)
                         let dst = out + row * outSp
-                        var o = 0
+                        let wOffset = kw * g.dilation[2] - g.padBegin[2]
                         for od in 0..<oD {
                             let id = od * g.stride[0] + kd * g.dilation[0] - g.padBegin[0]
                             for oh in 0..<oH {
-                                let ih = oh * g.stride[1] + kh * g.dilation[1] - g.padBegin[1]
-                                let rowValid = id >= 0 && id < iD && ih >= 0 && ih < iH
-                                let src = plane + (id * iH + ih) * iW
-                                for ow in 0..<oW {
-                                    let iw = ow * g.stride[2] + kw * g.dilation[2] - g.padBegin[2]
-                                    dst[o] = rowValid && iw >= 0 && iw < iW ? src[iw] : pad
-                                    o += 1
+                                let seg = dst + (od * oH + oh) * oW
+                                guard od >= d0, od < d1, oh >= h0, oh < h1, w1 > w0 else {
+                                    seg.update(repeating: pad, count: oW)
+                                    continue
                                 }
+                                let ih = oh * g.stride[1] + kh * g.dilation[1] - g.padBegin[1]
+                                let src = plane + (id * iH + ih) * iW + wOffset
+                                if w0 > 0 { seg.update(repeating: pad, count: w0) }
+                                if sW == 1 {
+                                    (seg + w0).update(from: src + w0, count: w1 - w0)
+                                } else {
+                                    for ow in w0..<w1 { seg[ow] = src[ow * sW] }
+                                }
+                                if w1 < oW { (seg + w1).update(repeating: pad, count: oW - w1) }
                             }
                         }
                         row += 1
@@ -156,6 +167,7 @@ struct QLinearConv: Operator {
         let wZero = try inputs.tensor(5, spec).quantizationIntegers(spec, role: "w_zero_point")
         let yScale = try scalarParameter(try inputs.tensor(6, spec).quantizationFloats(spec, role: "y_scale"), spec, role: "y_scale")
         let yZeroTensor = try inputs.tensor(7, spec)
+        try checkEightBit(yZeroTensor, spec, role: "y_zero_point")
         let yType = try QuantizedType(yZeroTensor.dtype, spec, role: "y_zero_point")
         let yZero = try scalarParameter(try yZeroTensor.quantizationIntegers(spec, role: "y_zero_point"), spec, role: "y_zero_point")
         let bias = try inputs.optionalTensor(8, spec)
@@ -170,15 +182,24 @@ struct QLinearConv: Operator {
         let scales = wScales.map { xScale * $0 / yScale }
         let spatial = acc.rank > 2 ? acc.shape.dims.dropFirst(2).reduce(1, *) : 1
         let range = yType.range
-        let values = try acc.withUnsafeBufferPointer(as: Int32.self) { p -> [Int32] in
-            var out = [Int32](repeating: 0, count: p.count)
-            for i in 0..<p.count {
-                let ch = (i / Swift.max(spatial, 1)) % Swift.max(m, 1)
-                let v = p[i] &+ (biasValues?[ch] ?? 0)
-                out[i] = requantize(v, scale: scales[scales.count > 1 ? ch : 0], zeroPoint: yZero, range: range)
+        let planes = m > 0 ? acc.count / (m * Swift.max(spatial, 1)) : 0
+        func write<T: TensorScalar & FixedWidthInteger>(_: T.Type) throws -> Tensor {
+            var y = try context.makeTensor(acc.shape, T.dtype, node: spec.name, zeroed: false)
+            try acc.withUnsafeBufferPointer(as: Int32.self) { p in
+                try y.withUnsafeMutableBufferPointer(as: T.self) { py in
+                    for image in 0..<planes {
+                        for ch in 0..<m {
+                            let base = (image * m + ch) * spatial, b = biasValues?[ch] ?? 0
+                            let scale = scales[scales.count > 1 ? ch : 0]
+                            for i in base..<(base + spatial) {
+                                py[i] = T(truncatingIfNeeded: requantize(p[i] &+ b, scale: scale, zeroPoint: yZero, range: range))
+                            }
+                        }
+                    }
+                }
             }
-            return out
+            return y
         }
-        return [.tensor(try Tensor.quantized(values, shape: acc.shape, type: yType))]
+        return [.tensor(yType == .uint8 ? try write(UInt8.self) : try write(Int8.self))]
     }
 }
