@@ -6,3 +6,4 @@
 #include "mlc_trees.h"
 #include "mlc_elementwise.h"
 #include "mlc_gbdt.h"
+#include "mlc_qgemm.h"

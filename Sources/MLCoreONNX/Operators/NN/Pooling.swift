@@ -40,9 +40,9 @@ struct Pooling: Operator {
 
     func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
         let x = try inputs.tensor(0, spec)
-        let integer = x.dtype == .int32 || x.dtype == .int64
+        let integer = [.int32, .int64, .int8, .uint8].contains(x.dtype)
         guard x.dtype == .float32 || x.dtype == .float64 || (integer && kind == .max) else {
-            throw spec.error("element type \(x.dtype) is not supported (float32, float64; MaxPool also int32, int64)")
+            throw spec.error("element type \(x.dtype) is not supported (float32, float64; MaxPool also int8, uint8, int32, int64)")
         }
         guard x.rank >= 3 else { throw spec.shapeError("input \(x.shape) must have rank >= 3 ([N, C, spatial...])") }
         let g = try window.geometry(input: Array(x.shape.dims.dropFirst(2)), kernel: window.kernelShape ?? [],
@@ -55,10 +55,14 @@ struct Pooling: Operator {
             case .float32: try pool(Float.self, x, g, &y, &indices, threads: context.threads)
             case .float64: try pool(Double.self, x, g, &y, &indices, threads: context.threads)
             default:
-                // Integer MaxPool (8-bit models read as int32): the direct path, which also gives indices.
+                // Integer MaxPool (quantized models carry uint8 / int8): the direct path, which also gives indices.
                 var flat = try context.makeTensor([y.count], .int64, node: spec.name)
                 if x.dtype == .int32 {
                     try maxPoolWithIndices(Int32.self, lowest: .min, x, g, &y, &flat, threads: context.threads)
+                } else if x.dtype == .uint8 {
+                    try maxPoolWithIndices(UInt8.self, lowest: .min, x, g, &y, &flat, threads: context.threads)
+                } else if x.dtype == .int8 {
+                    try maxPoolWithIndices(Int8.self, lowest: .min, x, g, &y, &flat, threads: context.threads)
                 } else {
                     try maxPoolWithIndices(Int64.self, lowest: .min, x, g, &y, &flat, threads: context.threads)
                 }
