@@ -7,13 +7,10 @@ import Testing
 /// The small models of the real-world set (Fixtures/realworld, written by scripts/make-realworld-models.py:
 /// torch and skl2onnx exports, onnxruntime quantization, float16 conversion, CatBoost's own writer) run in MLCore
 /// against onnxruntime's outputs stored beside them. One case per model, so an issue names the model and the
-/// error. A model MLCore cannot load yet (an operator or element type it lacks, a declaration it rejects) is
-/// recorded as a known issue naming the operator, unless MLCORE_REALWORLD_STRICT=1; a model that loads must run
-/// and match under ``RealWorldTolerance``.
+/// error. Every model must load, run and match under ``RealWorldTolerance``.
 @Suite struct RealWorldModelTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/realworld")
 
-    static let strict = ProcessInfo.processInfo.environment["MLCORE_REALWORLD_STRICT"] == "1"
 
     static var cases: [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
@@ -68,15 +65,8 @@ import Testing
                 feeds[inputName] = try Self.readNpy(dir.appendingPathComponent(input.file), label: "\(name): input \(inputName)")
             }
         } catch {
-            // Operators and element types are being added: a model that does not load yet is a known issue that
-            // names the model and the error (MLCORE_REALWORLD_STRICT=1 makes it a failure). A model that loads
-            // and runs must match.
-            let message = "\(name) (\(meta.kind)): does not load yet: \(error)"
-            if Self.strict {
-                Issue.record(Comment(rawValue: message))
-            } else {
-                withKnownIssue(Comment(rawValue: message)) { Issue.record(Comment(rawValue: message)) }
-            }
+            // Every model of the set loads: one that stops loading is a failure naming the model and the error.
+            Issue.record(Comment(rawValue: "\(name) (\(meta.kind)): does not load: \(error)"))
             return
         }
         let outputs: [String: Value]
