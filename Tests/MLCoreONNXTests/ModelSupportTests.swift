@@ -79,4 +79,27 @@ import Testing
         let logits = try #require(out["logits"]?.tensor, "\(dims)")
         #expect(logits.shape == [dims[0], 10], "\(dims): \(logits.shape)")
     }
+
+    /// Add and Less on uint8 / int8 compute in int64 and cut back to the input type, wrapping like C++ (and
+    /// numpy): 200 + 100 = 44 in uint8, -100 - 100 = 56 in int8 (hand-computed).
+    @Test func narrowIntegerArithmeticWraps() throws {
+        func run(_ op: String, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+            let dtype = a.dtype
+            let model = ONNXModel(irVersion: 8, opsetImports: ["": 17], producerName: "test", producerVersion: "0",
+                                  graph: ONNXGraph(name: "g", nodes: [Self.node(op, ["a", "b"], ["y"], name: "op")], initializers: [:],
+                                                   inputs: [ONNXValueInfo(name: "a", type: .tensor(elementType: dtype, shape: nil)),
+                                                            ONNXValueInfo(name: "b", type: .tensor(elementType: dtype, shape: nil))],
+                                                   outputs: [ONNXValueInfo(name: "y", type: .tensor(elementType: nil, shape: nil))], valueInfo: []))
+            return try #require(try InferenceSession(model: model, options: .init(threads: 1)).run(["a": a, "b": b])["y"]?.tensor)
+        }
+        let sum = try run("Add", Tensor(shape: [3], scalars: [200, 1, 255] as [UInt8]), Tensor(shape: [3], scalars: [100, 2, 1] as [UInt8]))
+        #expect(sum.dtype == .uint8)
+        #expect(try sum.scalars(as: UInt8.self) == [44, 3, 0])
+        let difference = try run("Sub", Tensor(shape: [2], scalars: [-100, 5] as [Int8]), Tensor(shape: [2], scalars: [100, 7] as [Int8]))
+        #expect(difference.dtype == .int8)
+        #expect(try difference.scalars(as: Int8.self) == [56, -2])
+        let less = try run("Less", Tensor(shape: [2], scalars: [65_535, 3] as [UInt16]), Tensor(shape: [2], scalars: [1, 4] as [UInt16]))
+        #expect(less.dtype == .bool)
+        #expect(try less.scalars(as: Bool.self) == [false, true])
+    }
 }

@@ -134,6 +134,8 @@ struct Planner {
                                               keepWideOutputs: node.outputs.map { halfPlan.keptWide.contains($0) }) { i, constant in
                     try widened(node.inputs[i], constant, spec)
                 }
+            } else if node.domain.isEmpty && NarrowIntegerAdapter.wrappedOperators.contains(node.opType) {
+                op = NarrowIntegerAdapter(wrapped: try entry.factory(spec), spec: spec)
             } else {
                 op = try entry.factory(spec)
             }
