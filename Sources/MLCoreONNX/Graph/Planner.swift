@@ -10,6 +10,8 @@ struct Planner {
     var wrapsHalfPrecision: Bool? = nil
 
     func plan(_ model: ONNXModel) throws -> ExecutionPlan {
+        // Graph rewrites that change which operators run come first, so every later step sees the result.
+        let model = options.constantFolding ? QDQFusion.apply(model) : model
         let graph = model.graph
         guard graph.nodes.count <= options.readLimits.maxNodes else {
             throw ONNXError.limitExceeded(what: "node count", value: graph.nodes.count, limit: options.readLimits.maxNodes)
