@@ -191,11 +191,10 @@ extension UnsafeMutableBufferPointer {
 extension NodeSpec {
     /// The elements of an integer tensor input (`what` names it in errors), widened to Int64.
     func integers(_ t: Tensor, _ what: String) throws -> [Int64] {
-        switch t.dtype {
-        case .int64: return try t.scalars(as: Int64.self)
-        case .int32: return try t.scalars(as: Int32.self).map(Int64.init)
-        default: throw error("\(what) must be an int64 (or int32) tensor, got \(t.dtype)")
+        guard t.dtype.isInteger, let values = t.widenedIntegers() else {
+            throw error("\(what) must be an integer tensor, got \(t.dtype)")
         }
+        return values
     }
 
     /// A 1-D (or scalar) integer tensor input, widened to Int64.

@@ -14,12 +14,7 @@ struct DepthToSpace: Operator {
 
     init(_ spec: NodeSpec) throws {
         self.spec = spec
-        let b = try spec.int("blocksize")
-        guard b > 0, b <= Int64(Int32.max) else { throw spec.error("blocksize \(b) must be positive") }
-        blocksize = Int(b)
-        let mode = spec.opset >= 11 ? try spec.string("mode", default: "DCR") : "DCR"
-        guard mode == "DCR" || mode == "CRD" else { throw spec.error("mode '\(mode)' must be DCR or CRD") }
-        columnRowDepth = mode == "CRD"
+        (blocksize, columnRowDepth) = try spec.blockAttributes(modeSince: 11)
     }
 
     func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
@@ -55,12 +50,7 @@ struct SpaceToDepth: Operator {
 
     init(_ spec: NodeSpec) throws {
         self.spec = spec
-        let b = try spec.int("blocksize")
-        guard b > 0, b <= Int64(Int32.max) else { throw spec.error("blocksize \(b) must be positive") }
-        blocksize = Int(b)
-        let mode = spec.opset >= 28 ? try spec.string("mode", default: "DCR") : "DCR"
-        guard mode == "DCR" || mode == "CRD" else { throw spec.error("mode '\(mode)' must be DCR or CRD") }
-        columnRowDepth = mode == "CRD"
+        (blocksize, columnRowDepth) = try spec.blockAttributes(modeSince: 28)
     }
 
     func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
@@ -78,5 +68,17 @@ struct SpaceToDepth: Operator {
         let dims = columnRowDepth ? [n, c, b, b, oh, ow] : [n, b, b, c, oh, ow]
         let view = try stridedCopy(x, shape: Shape(dims), strides: strides, base: 0, spec, context)
         return [.tensor(try view.viewed(as: Shape([n, oc, oh, ow]), spec))]
+    }
+}
+
+extension NodeSpec {
+    /// DepthToSpace's and SpaceToDepth's `blocksize` (positive) and whether `mode` is `CRD` (the attribute exists
+    /// from opset `modeSince`; `DCR` before and by default).
+    func blockAttributes(modeSince: Int64) throws -> (blocksize: Int, columnRowDepth: Bool) {
+        let b = try int("blocksize")
+        guard b > 0, b <= Int64(Int32.max) else { throw error("blocksize \(b) must be positive") }
+        let mode = opset >= modeSince ? try string("mode", default: "DCR") : "DCR"
+        guard mode == "DCR" || mode == "CRD" else { throw error("mode '\(mode)' must be DCR or CRD") }
+        return (Int(b), mode == "CRD")
     }
 }
