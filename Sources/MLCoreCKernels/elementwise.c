@@ -564,3 +564,57 @@ void mlc_logsoftmax_cols_f32(mlc_isa isa, const float *x, size_t rows, size_t co
                              float *scratch) {
     MLC_DISPATCH(isa, logsoftmax_cols, (x, rows, cols, ld, y, scratch));
 }
+
+// MARK: - Fused activation epilogue
+
+MLC_INLINE float mlc_clamp(float x, float lo, float hi) {
+    // NaN propagates: both comparisons are false.
+    float y = x < lo ? lo : x;
+    return y > hi ? hi : y;
+}
+
+MLC_INLINE float mlc_apply_activation(mlc_activation_kind kind, float x, float alpha, float beta) {
+    switch (kind) {
+    case MLC_ACT_RELU: return mlc_relu(x);
+    case MLC_ACT_CLIP: return mlc_clamp(x, alpha, beta);
+    case MLC_ACT_LEAKY_RELU: return x < 0.0f ? alpha * x : x;
+    case MLC_ACT_SIGMOID: return mlc_sigmoid(x);
+    case MLC_ACT_TANH: return mlc_tanh(x);
+    case MLC_ACT_HARD_SIGMOID: return mlc_clamp(alpha * x + beta, 0.0f, 1.0f);
+    case MLC_ACT_HARD_SWISH: return x * mlc_clamp(x * (1.0f / 6.0f) + 0.5f, 0.0f, 1.0f);
+    case MLC_ACT_GELU: return 0.5f * x * (1.0f + mlc_erf(x * 0.70710678118654752f));
+    default: return x;
+    }
+}
+
+// One loop per (kind, residual) pair: the switch is resolved outside the loop so every loop vectorizes.
+#define MLC_ACT_LOOPS(KIND)                                                                            \
+    if (residual) {                                                                                    \
+        for (size_t i = 0; i < n; i++) x[i] = mlc_apply_activation(KIND, (x[i] + bias) + residual[i], alpha, beta); \
+    } else {                                                                                           \
+        for (size_t i = 0; i < n; i++) x[i] = mlc_apply_activation(KIND, x[i] + bias, alpha, beta);    \
+    }
+
+MLC_INLINE void bias_activation_body(mlc_activation_kind kind, float alpha, float beta, float *restrict x,
+                                     size_t n, float bias, const float *restrict residual) {
+    switch (kind) {
+    case MLC_ACT_RELU: MLC_ACT_LOOPS(MLC_ACT_RELU) break;
+    case MLC_ACT_CLIP: MLC_ACT_LOOPS(MLC_ACT_CLIP) break;
+    case MLC_ACT_LEAKY_RELU: MLC_ACT_LOOPS(MLC_ACT_LEAKY_RELU) break;
+    case MLC_ACT_SIGMOID: MLC_ACT_LOOPS(MLC_ACT_SIGMOID) break;
+    case MLC_ACT_TANH: MLC_ACT_LOOPS(MLC_ACT_TANH) break;
+    case MLC_ACT_HARD_SIGMOID: MLC_ACT_LOOPS(MLC_ACT_HARD_SIGMOID) break;
+    case MLC_ACT_HARD_SWISH: MLC_ACT_LOOPS(MLC_ACT_HARD_SWISH) break;
+    case MLC_ACT_GELU: MLC_ACT_LOOPS(MLC_ACT_GELU) break;
+    default: MLC_ACT_LOOPS(MLC_ACT_NONE) break;
+    }
+}
+MLC_VARIANTS(bias_activation,
+             (mlc_activation_kind kind, float alpha, float beta, float *x, size_t n, float bias, const float *residual),
+             (kind, alpha, beta, x, n, bias, residual))
+
+void mlc_bias_activation_f32(mlc_isa isa, mlc_activation act, float *x, size_t n, float bias,
+                             const float *residual) {
+    if (act.kind == MLC_ACT_NONE && bias == 0.0f && !residual) return;
+    MLC_DISPATCH(isa, bias_activation, (act.kind, act.alpha, act.beta, x, n, bias, residual));
+}

@@ -85,4 +85,30 @@ void mlc_softmax_cols_f32(mlc_isa isa, const float *x, size_t rows, size_t cols,
 void mlc_logsoftmax_cols_f32(mlc_isa isa, const float *x, size_t rows, size_t cols, size_t ld,
                              float *y, float *scratch);
 
+// MARK: - Fused activation epilogue (convolution and GEMM write-back)
+
+/// An activation applied to a kernel's result while it is still in cache (onnxruntime's FusedConv set).
+typedef enum {
+    MLC_ACT_NONE = 0,
+    MLC_ACT_RELU = 1,          ///< max(x, 0); NaN propagates
+    MLC_ACT_CLIP = 2,          ///< min(max(x, alpha), beta); NaN propagates
+    MLC_ACT_LEAKY_RELU = 3,    ///< x >= 0 ? x : alpha * x
+    MLC_ACT_SIGMOID = 4,       ///< 1 / (1 + exp(-x))
+    MLC_ACT_TANH = 5,
+    MLC_ACT_HARD_SIGMOID = 6,  ///< max(0, min(1, alpha * x + beta))
+    MLC_ACT_HARD_SWISH = 7,    ///< x * max(0, min(1, x / 6 + 1 / 2))
+    MLC_ACT_GELU = 8,          ///< 0.5 x (1 + erf(x / sqrt 2))
+} mlc_activation_kind;
+
+typedef struct {
+    mlc_activation_kind kind;
+    float alpha, beta;
+} mlc_activation;
+
+/// x[i] = act(x[i] + bias + (residual ? residual[i] : 0)), in place. `residual` must not overlap `x`
+/// partially (it may be NULL). The sum is rounded in that order (x + bias, then + residual), as separate
+/// Conv, Add and activation nodes round it.
+void mlc_bias_activation_f32(mlc_isa isa, mlc_activation act, float *x, size_t n, float bias,
+                             const float *residual);
+
 #endif
