@@ -17,9 +17,22 @@ struct Inspect: ParsableCommand {
 
     @Argument(help: "The .onnx model.") var model: String
     @Flag(name: .long, help: "Print JSON instead of text.") var json = false
+    @Flag(name: .long, help: "Also load the model and print the plan the session runs after graph optimizations (fused and folded nodes), one node per line, and its operator histogram.")
+    var optimized = false
+    @Option(name: .long, help: "Graph optimization level for --optimized: none | basic | all (default: all).")
+    var graphOptimization: String = "all"
 
     func run() throws {
-        let inspection = try ModelInspection(contentsOf: URL(fileURLWithPath: model))
-        print(json ? try inspection.json() : inspection.text, terminator: "")
+        let url = URL(fileURLWithPath: model)
+        let inspection = try ModelInspection(contentsOf: url)
+        guard optimized else {
+            print(json ? try inspection.json() : inspection.text, terminator: "")
+            return
+        }
+        guard let level = GraphOptimizationLevel(rawValue: graphOptimization) else {
+            throw ValidationError("--graph-optimization must be none, basic or all, got '\(graphOptimization)'")
+        }
+        let plan = try OptimizedPlan(contentsOf: url, level: level)
+        print(json ? try plan.json() : plan.text, terminator: "")
     }
 }

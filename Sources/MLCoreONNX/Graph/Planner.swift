@@ -11,7 +11,7 @@ struct Planner {
 
     func plan(_ model: ONNXModel) throws -> ExecutionPlan {
         // Graph rewrites that change which operators run come first, so every later step sees the result.
-        let model = options.constantFolding ? QDQFusion.apply(model) : model
+        let model = GraphPasses.apply(model, level: options.graphOptimization)
         let graph = model.graph
         guard graph.nodes.count <= options.readLimits.maxNodes else {
             throw ONNXError.limitExceeded(what: "node count", value: graph.nodes.count, limit: options.readLimits.maxNodes)
@@ -142,7 +142,8 @@ struct Planner {
                 op = try entry.factory(spec)
             }
 
-            let foldable = options.constantFolding && !node.inputs.isEmpty && captures[index] == nil
+            // A Constant node (no inputs) folds too; other input-less nodes (random generators) never do.
+            let foldable = options.constantFolding && (!node.inputs.isEmpty || node.opType == "Constant") && captures[index] == nil
                 && node.inputs.allSatisfy { $0.isEmpty || constantValues[$0] != nil }
                 && !Self.nondeterministic.contains(node.opType)
             if foldable {
@@ -189,7 +190,7 @@ struct Planner {
     ///   a model holding half values), or nil when there is none.
     func matMulAddFusions(_ graph: ONNXGraph, producer: [String: Int],
                           initializer: (String) throws -> Tensor?) rethrows -> [Int: (add: Int, bias: Tensor)] {
-        guard options.constantFolding else { return [:] }
+        guard options.graphOptimization >= .all else { return [:] }
         var consumers: [String: [Int]] = [:]
         for (i, node) in graph.nodes.enumerated() { for input in Set(node.inputs) where !input.isEmpty { consumers[input, default: []].append(i) } }
         let outputs = Set(graph.outputs.map(\.name))

@@ -39,6 +39,11 @@ public final class InferenceSession: Sendable {
         self.outputs = model.graph.outputs
     }
 
+    /// The nodes the session runs, in order, after the graph optimizations of ``SessionOptions/graphOptimization``
+    /// (fused nodes carry the name of the node they start from and an operator such as `com.microsoft::FusedConv`);
+    /// constants folded at load are not listed. `bench inspect --optimized` prints it.
+    public var plannedNodes: [ONNXNode] { plan.steps.map(\.node) }
+
     /// Runs the model on named inputs and returns every graph output by name.
     /// - Throws: ``ONNXError/invalidInput(name:reason:)`` for a missing, unknown or mis-shaped input,
     ///   ``ONNXError/limitExceeded(what:value:limit:)`` when a tensor or the live intermediate tensors exceed

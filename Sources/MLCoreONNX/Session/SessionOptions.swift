@@ -20,21 +20,28 @@ public struct SessionOptions: Sendable {
     public var maxTrees: Int
     /// Deepest tree in a tree-ensemble node.
     public var maxTreeDepth: Int
-    /// Fold nodes whose inputs are all constants at load time.
-    public var constantFolding: Bool
+    /// How much the planner rewrites the graph at load time (``GraphOptimizationLevel``); default `.all`.
+    public var graphOptimization: GraphOptimizationLevel
+    /// Fold nodes whose inputs are all constants at load time: `graphOptimization != .none`. Setting it to
+    /// false turns every optimization off; setting it to true (when it was off) turns them all on.
+    public var constantFolding: Bool {
+        get { graphOptimization != .none }
+        set { if newValue != constantFolding { graphOptimization = newValue ? .all : .none } }
+    }
     /// Most iterations one `Loop` node may run (a loop with neither a trip count nor a condition that turns
     /// false would otherwise never end); beyond it the run fails naming the node. Default 10 million.
     public var maxLoopIterations: Int = 10_000_000
 
     public init(threads: Int = ProcessorInfo.activeCores, readLimits: ONNXReadLimits = .init(),
                 maxTensorBytes: Int = 4 << 30, maxLiveBytes: Int = 16 << 30, maxTrees: Int = 1_000_000,
-                maxTreeDepth: Int = 256, constantFolding: Bool = true) {
+                maxTreeDepth: Int = 256, constantFolding: Bool = true,
+                graphOptimization: GraphOptimizationLevel = .all) {
         self.threads = Swift.max(1, threads)
         self.readLimits = readLimits
         self.maxTensorBytes = maxTensorBytes
         self.maxLiveBytes = maxLiveBytes
         self.maxTrees = maxTrees
         self.maxTreeDepth = maxTreeDepth
-        self.constantFolding = constantFolding
+        self.graphOptimization = constantFolding ? graphOptimization : .none
     }
 }

@@ -17,9 +17,25 @@ struct Conv: Operator {
     let spec: NodeSpec
     let window: SlidingWindowAttributes
     let group: Int
+    /// `FusedConv` only: the activation applied in the write-back (``Conv+Epilogue.swift``).
+    let activation: FusedActivation
+    /// `FusedConv` only: whether input 3 (`Z`, added before the activation) may be given.
+    let acceptsSum: Bool
 
-    init(_ spec: NodeSpec) throws {
+    /// - Parameter fused: parse onnxruntime's `FusedConv` (com.microsoft): Conv's attributes plus `activation`
+    ///   and `activation_params`, and a fourth input `Z` added before the activation.
+    init(_ spec: NodeSpec, fused: Bool = false) throws {
         self.spec = spec
+        acceptsSum = fused
+        if fused {
+            let name = try spec.string("activation", default: "Identity")
+            guard let a = FusedActivation(onnxName: name, parameters: try spec.floats("activation_params", default: [])) else {
+                throw spec.error("activation '\(name)' is not supported (Relu, Clip, LeakyRelu, Sigmoid, Tanh, HardSigmoid, HardSwish, Gelu)")
+            }
+            activation = a
+        } else {
+            activation = .none
+        }
         window = try SlidingWindowAttributes(spec, requireKernel: false)
         let g = try spec.int("group", default: 1)
         guard g >= 1, g <= SlidingWindowAttributes.maxValue else { throw spec.error("group \(g) must be >= 1") }
@@ -58,6 +74,7 @@ struct Conv: Operator {
     func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
         let x = try inputs.tensor(0, spec), w = try inputs.tensor(1, spec)
         let bias = try inputs.optionalTensor(2, spec)
+        let sum = acceptsSum ? try inputs.optionalTensor(3, spec) : nil
         guard x.dtype == .float32 || x.dtype == .float64 else { throw spec.error("element type \(x.dtype) is not supported (float32, float64)") }
         guard w.dtype == x.dtype, bias.map({ $0.dtype == x.dtype }) ?? true else {
             throw spec.error("X, W and B must share one element type, got \(x.dtype), \(w.dtype), \(bias?.dtype.description ?? "-")")
@@ -70,26 +87,41 @@ struct Conv: Operator {
         if let bias { try checkBias(bias, outputChannels: m) }
         let g = try window.geometry(input: Array(x.shape.dims.dropFirst(2)), kernel: kernel, pooling: false, spec)
         let outShape = Shape([x.shape[0], m] + g.outputSpatial)
-        if x.shape[0] == 0 || m == 0 || g.outputCount == 0 {
-            return [.tensor(try context.makeTensor(outShape, x.dtype, node: spec.name))]
-        }
-
         let problem = ConvProblem(batch: x.shape[0], channels: x.shape[1], outputChannels: m, groups: group, geometry: g)
+        if x.shape[0] == 0 || m == 0 || g.outputCount == 0 {
+            var y = try context.makeTensor(outShape, x.dtype, node: spec.name)
+            if let sum, sum.shape != outShape {
+                // An empty convolution still broadcasts with Z as the unfused Add would.
+                switch x.dtype {
+                case .float32: try applyEpilogue(Float.self, &y, bias: nil, sum: sum, planeSize: g.outputCount, context)
+                default: try applyEpilogue(Double.self, &y, bias: nil, sum: sum, planeSize: g.outputCount, context)
+                }
+            }
+            return [.tensor(y)]
+        }
         switch x.dtype {
-        case .float32: return [.tensor(try convolve(Float.self, x, w, bias, problem, outShape, context))]
-        default: return [.tensor(try convolve(Double.self, x, w, bias, problem, outShape, context))]
+        case .float32: return [.tensor(try convolve(Float.self, x, w, bias, sum, problem, outShape, context))]
+        default: return [.tensor(try convolve(Double.self, x, w, bias, sum, problem, outShape, context))]
         }
     }
 
-    func convolve<T: NNFloat>(_: T.Type, _ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ p: ConvProblem,
+    func convolve<T: NNFloat>(_: T.Type, _ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ sum: Tensor?, _ p: ConvProblem,
                               _ outShape: Shape, _ context: RunContext) throws -> Tensor {
         let biasValues = try bias?.scalars(as: T.self)
+        // With an epilogue the bias is added there, in the same pass as Z and the activation.
+        let fusedEpilogue = activation.kind != .none || sum != nil
+        let kernelBias = fusedEpilogue ? nil : biasValues
+        var y: Tensor
         if p.inputChannelsPerGroup == 1 && p.groups > 1 {
-            var y = try context.makeTensor(outShape, T.dtype, node: spec.name)
-            try depthwise(x, w, biasValues, p, &y, threads: context.threads)
-            return y
+            y = try context.makeTensor(outShape, T.dtype, node: spec.name, zeroed: false)
+            try depthwise(x, w, kernelBias, p, &y, threads: context.threads)
+        } else {
+            y = try gemmConvolution(T.self, x, w, kernelBias, p, outShape, context)
         }
-        return try gemmConvolution(T.self, x, w, biasValues, p, outShape, context)
+        if fusedEpilogue {
+            try applyEpilogue(T.self, &y, bias: biasValues, sum: sum, planeSize: p.geometry.outputCount, context)
+        }
+        return y
     }
 
     /// The im2col + GEMM path (and the pointwise path, which needs no unfolding).
@@ -104,7 +136,8 @@ struct Conv: Operator {
 
         // One image, one group: the GEMM writes the output itself, bias preloaded and accumulated (beta 1).
         if p.batch == 1 && p.groups == 1 {
-            var c = try context.makeTensor([p.outputChannels, oSp], T.dtype, node: spec.name)
+            // Every element is written (bias, then the GEMM with beta 1; or the GEMM with beta 0) unless k == 0.
+            var c = try context.makeTensor([p.outputChannels, oSp], T.dtype, node: spec.name, zeroed: k == 0 && bias == nil)
             if c.count == 0 { return try c.reshaped(outShape) }
             if let bias {
                 try c.withUnsafeMutableBufferPointer(as: T.self) { pc in
@@ -112,7 +145,7 @@ struct Conv: Operator {
                 }
             }
             if k > 0 {
-                var columns = g.isPointwise ? try x.reshaped([k, oSp]) : try context.makeTensor([k, oSp], T.dtype, node: spec.name)
+                var columns = g.isPointwise ? try x.reshaped([k, oSp]) : try context.makeTensor([k, oSp], T.dtype, node: spec.name, zeroed: false)
                 if !g.isPointwise { try unfold(T.self, x, p, images: 0..<1, group: 0, into: &columns, context) }
                 try gemm(weights, columns, &c, beta: bias == nil ? 0 : 1, options)
             }
@@ -138,11 +171,11 @@ struct Conv: Operator {
                     let start = images.lowerBound * imageStride + group * p.inputChannelsPerGroup * g.inputCount
                     columns = try flatInput.rows(start..<start + k * oSp).reshaped([k, oSp])
                 } else {
-                    if unfolded?.shape != [k, n] { unfolded = try context.makeTensor([k, n], T.dtype, node: spec.name) }
+                    if unfolded?.shape != [k, n] { unfolded = try context.makeTensor([k, n], T.dtype, node: spec.name, zeroed: false) }
                     try unfold(T.self, x, p, images: images, group: group, into: &unfolded!, context)
                     columns = unfolded!
                 }
-                if product?.shape != [mg, n] { product = try context.makeTensor([mg, n], T.dtype, node: spec.name) }
+                if product?.shape != [mg, n] { product = try context.makeTensor([mg, n], T.dtype, node: spec.name, zeroed: false) }
                 let a = try weights.rows(group * mg..<(group + 1) * mg)
                 try gemm(a, columns, &product!, beta: 0, options)
                 try scatter(product!, bias, p, images: images, group: group, groupsAll: false, &y)

@@ -5,6 +5,8 @@ extension OperatorRegistry {
 
         // Convolution and pooling (NN/Conv.swift, NN/ConvTranspose.swift, NN/Pooling.swift).
         r.add(onnx, "Conv", since: 1) { try Conv($0) }
+        // onnxruntime's contrib operator; ActivationFusion (Graph/Passes) writes it for Conv [+ Add] + activation.
+        r.add("com.microsoft", "FusedConv", since: 1) { try Conv($0, fused: true) }
         r.add(onnx, "ConvTranspose", since: 1) { try ConvTranspose($0) }
         r.add(onnx, "MaxPool", since: 1) { try Pooling(.max, $0) }
         r.add(onnx, "AveragePool", since: 1) { try Pooling(.average, $0) }

@@ -12,7 +12,8 @@
 /// and a per-tensor scale (per-output-channel, axis 0, for Conv and Gemm weights), the node's output feeds only
 /// one QuantizeLinear with a zero point, no value inside the group is a graph output, and (Gemm) beta is 1 and
 /// the bias is int32. Everything else is left as written.
-enum QDQFusion {
+enum QDQFusion: GraphPass {
+    static let level = GraphOptimizationLevel.basic
     static let microsoft = "com.microsoft"
 
     static func apply(_ model: ONNXModel) -> ONNXModel {
