@@ -1,0 +1,115 @@
+import MLCoreCKernels
+
+/// Which Float32 GEMM runs large problems on this machine, our packed/unpacked wide kernels or OpenBLAS:
+/// decided from what the machine does, not from an assumption about OpenBLAS.
+///
+/// Why: Debian's OpenBLAS 0.3.21 does not recognise some CPUs and falls back to old kernels. On an Intel
+/// Xeon (family 6 model 207, two full-width AVX-512 FMA units, ~177 GFLOPS/core) it runs its Prescott SSE3
+/// kernels at ~30 GFLOPS where our AVX-512 path reaches 164-171. On AMD EPYC Zen 4 (117 GFLOPS/core) it picks
+/// Cooperlake and is good (1024^3: 101-104 GFLOPS; ours 104-108 after the packed-kernel tuning of this
+/// change; `OPENBLAS_CORETYPE=Prescott` there: 31-41 GFLOPS).
+///
+/// The rule (``decide(coreName:calibration:)``): a core name whose OpenBLAS kernels have no AVX2/FMA body
+/// (Prescott, Core2, Nehalem, Sandybridge, ...) means ours, without timing anything; otherwise one
+/// calibration per process times both on a representative large problem and OpenBLAS is chosen only when it
+/// is more than 5% faster (a tie goes to ours: it honours ``KernelOptions/threads`` per call, where
+/// OpenBLAS's thread count is process-wide).
+public enum GEMMChoice {
+    /// One timing of both paths on ``size``^3 (float32, both on ``threads`` threads); best of the rounds.
+    public struct Calibration: Sendable, Hashable, Codable {
+        public var size: Int
+        public var threads: Int
+        public var oursGFLOPS: Double
+        public var blasGFLOPS: Double
+        public var seconds: Double
+
+        public init(size: Int, threads: Int, oursGFLOPS: Double, blasGFLOPS: Double, seconds: Double = 0) {
+            self.size = size
+            self.threads = threads
+            self.oursGFLOPS = oursGFLOPS
+            self.blasGFLOPS = blasGFLOPS
+            self.seconds = seconds
+        }
+    }
+
+    /// The outcome for large Float32 problems and why.
+    public struct Decision: Sendable, Hashable {
+        public var path: KernelPath
+        public var coreName: String
+        /// `nil` when the core name alone decided.
+        public var calibration: Calibration?
+        public var reason: String
+    }
+
+    /// OpenBLAS core names (`openblas_get_corename`) whose single-precision GEMM kernels predate AVX2/FMA:
+    /// on a CPU with AVX2 our kernels are 2-5x faster than these (Zen 4, 1024^3: Prescott 41 GFLOPS vs
+    /// ours 104-108), so no calibration is needed.
+    public static let slowCoreNames: Set<String> = [
+        "prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "katmai", "coppermine", "northwood",
+        "banias", "opteron", "opteron_sse3", "barcelona", "bobcat", "athlon", "sandybridge", "bulldozer",
+        "piledriver", "generic", "unknown",
+    ]
+
+    /// OpenBLAS must be this much faster than ours to be chosen.
+    public static let blasMargin = 1.05
+
+    /// The pure rule: from OpenBLAS's core name and (when the name does not decide) a calibration to the
+    /// path for large Float32 problems. `calibration == nil` with a capable core name keeps OpenBLAS (the
+    /// caller could not time; the core is one OpenBLAS knows).
+    public static func decide(coreName: String, calibration: Calibration?) -> Decision {
+        if slowCoreNames.contains(coreName.lowercased()) {
+            return Decision(path: .wide, coreName: coreName, calibration: nil,
+                            reason: "OpenBLAS core \(coreName) has no AVX2/FMA kernels")
+        }
+        guard let cal = calibration else {
+            return Decision(path: .blas, coreName: coreName, calibration: nil, reason: "not calibrated")
+        }
+        if cal.blasGFLOPS > cal.oursGFLOPS * blasMargin {
+            return Decision(path: .blas, coreName: coreName, calibration: cal,
+                            reason: "OpenBLAS measured faster")
+        }
+        return Decision(path: .wide, coreName: coreName, calibration: cal,
+                        reason: "ours measured as fast or faster")
+    }
+
+    /// The decision for this process, made once on first use (thread-safe: a Swift `static let`).
+    /// Calibration costs about 15-30 ms and runs only when the CPU has AVX2 and OpenBLAS's core name does not
+    /// decide.
+    public static let current: Decision = {
+        let name = BLAS.coreName
+        if InstructionSet.detected < .avx2 {
+            return Decision(path: .blas, coreName: name, calibration: nil, reason: "no AVX2: our wide kernels do not run")
+        }
+        if slowCoreNames.contains(name.lowercased()) { return decide(coreName: name, calibration: nil) }
+        return decide(coreName: name, calibration: calibrate())
+    }()
+
+    /// Times our wide path and OpenBLAS on `size`^3 float32, alternating, best of `rounds` after a warm-up,
+    /// each on OpenBLAS's current thread count.
+    public static func calibrate(size: Int = 512, rounds: Int = 2) -> Calibration {
+        let start = monotonicSeconds()
+        let threads = BLAS.threads
+        let count = size * size
+        let a = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        let b = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        let c = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        defer { a.deallocate(); b.deallocate(); c.deallocate() }
+        for i in 0..<count {
+            a[i] = Float(i % 17) * 0.125 - 1
+            b[i] = Float(i % 13) * 0.25 - 1.5
+        }
+        let p = GEMMProblem(m: size, n: size, k: size, transA: false, transB: false, lda: size, ldb: size, ldc: size)
+        let level = InstructionSet.cpu
+        func ours() { p.parallel(threads: threads, a, b, c) { sgemmWide($0, level: level, alpha: 1, $1, $2, beta: 0, $3) } }
+        func blas() { sgemmBLAS(p, alpha: 1, a, b, beta: 0, c) }
+        ours(); blas()
+        var bestOurs = Double.infinity, bestBLAS = Double.infinity
+        for _ in 0..<rounds {
+            var t = monotonicSeconds(); ours(); bestOurs = Swift.min(bestOurs, monotonicSeconds() - t)
+            t = monotonicSeconds(); blas(); bestBLAS = Swift.min(bestBLAS, monotonicSeconds() - t)
+        }
+        let flops = 2 * Double(size) * Double(size) * Double(size)
+        return Calibration(size: size, threads: threads, oursGFLOPS: flops / bestOurs / 1e9,
+                           blasGFLOPS: flops / bestBLAS / 1e9, seconds: monotonicSeconds() - start)
+    }
+}
