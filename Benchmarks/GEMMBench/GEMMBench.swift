@@ -54,7 +54,7 @@ if json {
     print(String(decoding: try encoder.encode(output), as: UTF8.self))
 } else {
     let choice = GEMMChoice.current
-print("large-GEMM choice: \(choice.path) (\(choice.reason))" + (choice.calibration.map { String(format: "; calibration %d^3 on %d threads: ours %.1f GFLOPS, OpenBLAS %.1f, %.0f ms", $0.size, $0.threads, $0.oursGFLOPS, $0.blasGFLOPS, $0.seconds * 1000) } ?? ""))
+print("large-GEMM choice: \(choice.path) (\(choice.reason))" + (choice.calibration.map { String(format: "; calibration %d^3 on %d threads: ours %.1f GFLOPS, OpenBLAS %.1f, %.0f ms", $0.size, $0.threads, $0.oursGFLOPS, $0.blasGFLOPS, $0.seconds * 1000) } ?? "") + "; packed body \(choice.packedLevel)" + (choice.packedAVX2GFLOPS.map { String(format: " (avx2 %.1f vs avx512 %.1f GFLOPS)", $0, choice.packedAVX512GFLOPS ?? 0) } ?? ""))
 print("OpenBLAS core: \(output.openblasCore)   OPENBLAS_CORETYPE: \(output.openblasCoretype ?? "(unset)")   detected ISA: \(output.detectedISA)   threads: \(threads)")
     print("GFLOPS, median [min..max] over rounds of >= 20 ms batches, the paths timed in turn in each round;")
     print("vs BLAS: median [min..max] over rounds of OpenBLAS's time / this path's time (above 1: faster)")

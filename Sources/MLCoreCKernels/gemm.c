@@ -221,6 +221,13 @@ static __attribute__((noinline)) int sgemm_packed(mlc_isa isa, int trans_a, int 
 int mlc_sgemm(mlc_isa isa, int trans_a, int trans_b, size_t m, size_t n, size_t k,
               float alpha, const float *a, size_t lda, const float *b, size_t ldb,
               float beta, float *c, size_t ldc) {
+    return mlc_sgemm_packed_at(isa, isa, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+int mlc_sgemm_packed_at(mlc_isa isa, mlc_isa packed_isa, int trans_a, int trans_b, size_t m, size_t n, size_t k,
+                        float alpha, const float *a, size_t lda, const float *b, size_t ldb,
+                        float beta, float *c, size_t ldc) {
+    if (packed_isa > isa) packed_isa = isa;
     if (m == 0 || n == 0) return 0;
     if (k == 0 || alpha == 0.0f) {
         scale_c(m, n, beta, c, ldc);
@@ -234,6 +241,6 @@ int mlc_sgemm(mlc_isa isa, int trans_a, int trans_b, size_t m, size_t n, size_t 
         return 0;
     }
 #endif
-    return sgemm_packed(isa, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    return sgemm_packed(packed_isa, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 

@@ -33,12 +33,47 @@ public enum GEMMChoice {
     }
 
     /// The outcome for large Float32 problems and why.
-    public struct Decision: Sendable, Hashable {
+    public struct Decision: Sendable, Equatable {
         public var path: KernelPath
         public var coreName: String
         /// `nil` when the core name alone decided.
         public var calibration: Calibration?
         public var reason: String
+        /// The level of our packed kernel's body: on an AVX-512 CPU, the AVX2 6x16 body when it measured faster
+        /// than the AVX-512 12x32 one (Zen 4 splits 512-bit FMAs in halves: 6x16 was 1-10% faster there).
+        public var packedLevel: InstructionSet = InstructionSet.detected
+        /// GFLOPS of the packed AVX2 and AVX-512 bodies (`nil` below AVX-512).
+        public var packedAVX2GFLOPS: Double?
+        public var packedAVX512GFLOPS: Double?
+    }
+
+    /// The pure rule for the packed body: the faster one, AVX-512 unless AVX2 is more than 2% faster.
+    public static func packedLevel(avx2GFLOPS: Double, avx512GFLOPS: Double) -> InstructionSet {
+        avx2GFLOPS > avx512GFLOPS * 1.02 ? .avx2 : .avx512
+    }
+
+    /// Times the packed kernel's AVX2 and AVX-512 bodies on 384^3 with B transposed (always packed), one
+    /// thread, best of `rounds` after a warm-up: about 2 x 4 ms.
+    static func timePackedBodies(size: Int = 384, rounds: Int = 3) -> (avx2: Double, avx512: Double) {
+        let count = size * size
+        let a = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        let b = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        let c = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        defer { a.deallocate(); b.deallocate(); c.deallocate() }
+        for i in 0..<count {
+            a[i] = Float(i % 17) * 0.125 - 1
+            b[i] = Float(i % 13) * 0.25 - 1.5
+        }
+        let p = GEMMProblem(m: size, n: size, k: size, transA: false, transB: true, lda: size, ldb: size, ldc: size)
+        func run(_ body: InstructionSet) { sgemmWide(p, level: .avx512, packedLevel: body, alpha: 1, a, b, beta: 0, c) }
+        run(.avx2); run(.avx512)
+        var best2 = Double.infinity, best512 = Double.infinity
+        for _ in 0..<rounds {
+            var t = monotonicSeconds(); run(.avx2); best2 = Swift.min(best2, monotonicSeconds() - t)
+            t = monotonicSeconds(); run(.avx512); best512 = Swift.min(best512, monotonicSeconds() - t)
+        }
+        let flops = 2 * Double(size) * Double(size) * Double(size)
+        return (flops / best2 / 1e9, flops / best512 / 1e9)
     }
 
     /// OpenBLAS core names (`openblas_get_corename`) whose single-precision GEMM kernels predate AVX2/FMA:
@@ -80,8 +115,15 @@ public enum GEMMChoice {
         if InstructionSet.detected < .avx2 {
             return Decision(path: .blas, coreName: name, calibration: nil, reason: "no AVX2: our wide kernels do not run")
         }
-        if slowCoreNames.contains(name.lowercased()) { return decide(coreName: name, calibration: nil) }
-        return decide(coreName: name, calibration: calibrate())
+        var decision = slowCoreNames.contains(name.lowercased()) ? decide(coreName: name, calibration: nil)
+                                                                   : decide(coreName: name, calibration: calibrate())
+        if InstructionSet.detected >= .avx512 {
+            let t = timePackedBodies()
+            decision.packedAVX2GFLOPS = t.avx2
+            decision.packedAVX512GFLOPS = t.avx512
+            decision.packedLevel = packedLevel(avx2GFLOPS: t.avx2, avx512GFLOPS: t.avx512)
+        }
+        return decision
     }()
 
     /// Times our wide path and OpenBLAS on `size`^3 float32, alternating, best of `rounds` after a warm-up,

@@ -29,6 +29,13 @@ import Testing
         #expect(GEMMChoice.decide(coreName: "Haswell", calibration: nil).path == .blas)
     }
 
+    @Test("the packed body: AVX-512 unless AVX2 is more than 2% faster")
+    func packedBody() {
+        #expect(GEMMChoice.packedLevel(avx2GFLOPS: 107, avx512GFLOPS: 104) == .avx2)  // Zen 4, 1024^3
+        #expect(GEMMChoice.packedLevel(avx2GFLOPS: 105, avx512GFLOPS: 104) == .avx512)
+        #expect(GEMMChoice.packedLevel(avx2GFLOPS: 90, avx512GFLOPS: 170) == .avx512)  // full-width AVX-512 FMAs
+    }
+
     @Test("KernelPaths asks the choice only for large Float32 problems on AVX2 CPUs")
     func pathsUseChoice() {
         func pick(_ m: Int, _ n: Int, _ k: Int, _ dtype: DType = .float32, isa: InstructionSet = .avx512,
@@ -58,8 +65,12 @@ import Testing
         if InstructionSet.detected >= .avx2 {
             if let cal = d.calibration {
                 #expect(cal.oursGFLOPS > 0 && cal.blasGFLOPS > 0)
-                #expect(d == GEMMChoice.decide(coreName: d.coreName, calibration: cal))
-            } else {
+                #expect(d.path == GEMMChoice.decide(coreName: d.coreName, calibration: cal).path)
+            }
+            if let t2 = d.packedAVX2GFLOPS, let t512 = d.packedAVX512GFLOPS {
+                #expect(d.packedLevel == GEMMChoice.packedLevel(avx2GFLOPS: t2, avx512GFLOPS: t512))
+            }
+            if d.calibration == nil {
                 #expect(GEMMChoice.slowCoreNames.contains(d.coreName.lowercased()))
                 #expect(d.path == .wide)
             }

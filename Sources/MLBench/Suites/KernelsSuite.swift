@@ -14,7 +14,15 @@ public struct KernelsSuite: BenchmarkSuite {
         // The large-GEMM choice (OpenBLAS or ours), calibrated once per process on OpenBLAS's thread count.
         BLAS.setThreads(options.threads)
         let choice = GEMMChoice.current
-        var choiceParams = ["path": choice.path.rawValue, "openblas_core": choice.coreName, "reason": choice.reason]
+        var choiceParams = ["path": choice.path.rawValue, "openblas_core": choice.coreName, "reason": choice.reason,
+                            "packed_body": choice.packedLevel.description]
+        if let t2 = choice.packedAVX2GFLOPS, let t512 = choice.packedAVX512GFLOPS {
+            let bodyParams = ["size": "384", "threads": "1", "chosen": choice.packedLevel.description]
+            report.results.append(.init(system: "mlcore-wide-packed-avx2", name: "gemm_packed_body_gflops", value: t2,
+                                        unit: "GFLOPS", params: bodyParams))
+            report.results.append(.init(system: "mlcore-wide-packed-avx512", name: "gemm_packed_body_gflops", value: t512,
+                                        unit: "GFLOPS", params: bodyParams))
+        }
         if let cal = choice.calibration {
             choiceParams["size"] = String(cal.size)
             choiceParams["threads"] = String(cal.threads)
