@@ -53,12 +53,14 @@ if json {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     print(String(decoding: try encoder.encode(output), as: UTF8.self))
 } else {
-    print("OpenBLAS core: \(output.openblasCore)   OPENBLAS_CORETYPE: \(output.openblasCoretype ?? "(unset)")   detected ISA: \(output.detectedISA)   threads: \(threads)")
+    let choice = GEMMChoice.current
+print("large-GEMM choice: \(choice.path) (\(choice.reason))" + (choice.calibration.map { String(format: "; calibration %d^3 on %d threads: ours %.1f GFLOPS, OpenBLAS %.1f, %.0f ms", $0.size, $0.threads, $0.oursGFLOPS, $0.blasGFLOPS, $0.seconds * 1000) } ?? "") + "; packed body \(choice.packedLevel)" + (choice.packedAVX2GFLOPS.map { String(format: " (avx2 %.1f vs avx512 %.1f GFLOPS)", $0, choice.packedAVX512GFLOPS ?? 0) } ?? ""))
+print("OpenBLAS core: \(output.openblasCore)   OPENBLAS_CORETYPE: \(output.openblasCoretype ?? "(unset)")   detected ISA: \(output.detectedISA)   threads: \(threads)")
     print("GFLOPS, median [min..max] over rounds of >= 20 ms batches, the paths timed in turn in each round;")
     print("vs BLAS: median [min..max] over rounds of OpenBLAS's time / this path's time (above 1: faster)")
     print("n or MxNxK".padding(toLength: 16, withPad: " ", startingAt: 0) + "path".padding(toLength: 18, withPad: " ", startingAt: 0) + "GFLOPS".padding(toLength: 42, withPad: " ", startingAt: 0) + "vs BLAS")
     for r in rows {
-        let label = r.path == "wide" ? "wide/\(r.isa)" : r.path
+        let label = r.path == "wide" ? "wide/\(r.isa)" : r.path == "auto" ? "auto->\(r.chosen ?? "?")" : r.path
         let size = r.m.map { "\($0)x\(r.n)x\(r.k ?? r.n)" } ?? String(r.n)
         print(size.padding(toLength: 16, withPad: " ", startingAt: 0)
               + label.padding(toLength: 18, withPad: " ", startingAt: 0)

@@ -6,9 +6,23 @@
 
 #define MLC_AVX2 __attribute__((target("avx2,fma")))
 
-// 6 x 16 tile: 12 ymm accumulators + 2 for B + 1 broadcast of A = 15 of 16 registers.
-MLC_AVX2 void mlc_sgemm_ukernel_avx2_6x16(size_t kc, const float *ap, const float *bp,
-                                          float *c, size_t ldc, float alpha, float beta) {
+// Lane masks for _mm256_maskload_ps: mask_table + 8 - n selects the first n lanes (0 <= n <= 8).
+static const int mask_table[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+
+static MLC_AVX2 inline __m256i lanes(size_t n) {
+    return _mm256_loadu_si256((const __m256i *)(mask_table + 8 - (n > 8 ? 8 : n)));
+}
+
+// 6 x 16 tile: 12 ymm accumulators + 2 for B + 1 broadcast of A = 15 of 16 registers. V is the number of
+// 8-column vectors computed (1 for an edge tile of <= 8 columns). A tile of `rows` < 6 or `cols` < 16 is
+// stored with masks straight into C. C's rows are prefetched first, so their misses overlap the kc loop.
+static MLC_AVX2 inline __attribute__((always_inline)) void ukernel_6xV(
+    const int V, size_t kc, const float *ap, const float *bp, float *c, size_t ldc, float alpha, float beta,
+    size_t rows, size_t cols) {
+    for (size_t i = 0; i < rows; i++) {
+        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+        if (V == 2) _mm_prefetch((const char *)(c + i * ldc + 15), _MM_HINT_T0);
+    }
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
     __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
     __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -16,32 +30,52 @@ MLC_AVX2 void mlc_sgemm_ukernel_avx2_6x16(size_t kc, const float *ap, const floa
     __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
     __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
     for (size_t p = 0; p < kc; p++) {
-        __m256 b0 = _mm256_load_ps(bp), b1 = _mm256_load_ps(bp + 8);
+        __m256 b0 = _mm256_load_ps(bp), b1 = V == 2 ? _mm256_load_ps(bp + 8) : b0;
         __m256 a;
-        a = _mm256_broadcast_ss(ap + 0); c00 = _mm256_fmadd_ps(a, b0, c00); c01 = _mm256_fmadd_ps(a, b1, c01);
-        a = _mm256_broadcast_ss(ap + 1); c10 = _mm256_fmadd_ps(a, b0, c10); c11 = _mm256_fmadd_ps(a, b1, c11);
-        a = _mm256_broadcast_ss(ap + 2); c20 = _mm256_fmadd_ps(a, b0, c20); c21 = _mm256_fmadd_ps(a, b1, c21);
-        a = _mm256_broadcast_ss(ap + 3); c30 = _mm256_fmadd_ps(a, b0, c30); c31 = _mm256_fmadd_ps(a, b1, c31);
-        a = _mm256_broadcast_ss(ap + 4); c40 = _mm256_fmadd_ps(a, b0, c40); c41 = _mm256_fmadd_ps(a, b1, c41);
-        a = _mm256_broadcast_ss(ap + 5); c50 = _mm256_fmadd_ps(a, b0, c50); c51 = _mm256_fmadd_ps(a, b1, c51);
+        a = _mm256_broadcast_ss(ap + 0); c00 = _mm256_fmadd_ps(a, b0, c00); if (V == 2) c01 = _mm256_fmadd_ps(a, b1, c01);
+        a = _mm256_broadcast_ss(ap + 1); c10 = _mm256_fmadd_ps(a, b0, c10); if (V == 2) c11 = _mm256_fmadd_ps(a, b1, c11);
+        a = _mm256_broadcast_ss(ap + 2); c20 = _mm256_fmadd_ps(a, b0, c20); if (V == 2) c21 = _mm256_fmadd_ps(a, b1, c21);
+        a = _mm256_broadcast_ss(ap + 3); c30 = _mm256_fmadd_ps(a, b0, c30); if (V == 2) c31 = _mm256_fmadd_ps(a, b1, c31);
+        a = _mm256_broadcast_ss(ap + 4); c40 = _mm256_fmadd_ps(a, b0, c40); if (V == 2) c41 = _mm256_fmadd_ps(a, b1, c41);
+        a = _mm256_broadcast_ss(ap + 5); c50 = _mm256_fmadd_ps(a, b0, c50); if (V == 2) c51 = _mm256_fmadd_ps(a, b1, c51);
         ap += 6;
         bp += 16;
     }
-    __m256 va = _mm256_set1_ps(alpha);
+    __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
     __m256 acc[12] = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51};
-    if (beta == 0.0f) {
-        for (int i = 0; i < 6; i++) {
-            _mm256_storeu_ps(c + i * ldc, _mm256_mul_ps(va, acc[2 * i]));
-            _mm256_storeu_ps(c + i * ldc + 8, _mm256_mul_ps(va, acc[2 * i + 1]));
+    if (rows == 6 && cols == 16) {
+        if (beta == 0.0f) {
+            for (int i = 0; i < 6; i++) {
+                _mm256_storeu_ps(c + i * ldc, _mm256_mul_ps(va, acc[2 * i]));
+                _mm256_storeu_ps(c + i * ldc + 8, _mm256_mul_ps(va, acc[2 * i + 1]));
+            }
+        } else {
+            for (int i = 0; i < 6; i++) {
+                float *row = c + i * ldc;
+                _mm256_storeu_ps(row, _mm256_fmadd_ps(va, acc[2 * i], _mm256_mul_ps(vb, _mm256_loadu_ps(row))));
+                _mm256_storeu_ps(row + 8, _mm256_fmadd_ps(va, acc[2 * i + 1], _mm256_mul_ps(vb, _mm256_loadu_ps(row + 8))));
+            }
         }
-    } else {
-        __m256 vb = _mm256_set1_ps(beta);
-        for (int i = 0; i < 6; i++) {
-            float *row = c + i * ldc;
-            _mm256_storeu_ps(row, _mm256_fmadd_ps(va, acc[2 * i], _mm256_mul_ps(vb, _mm256_loadu_ps(row))));
-            _mm256_storeu_ps(row + 8, _mm256_fmadd_ps(va, acc[2 * i + 1], _mm256_mul_ps(vb, _mm256_loadu_ps(row + 8))));
+        return;
+    }
+    __m256i m0 = lanes(cols), m1 = lanes(cols > 8 ? cols - 8 : 0);
+    for (size_t i = 0; i < rows; i++) {
+        float *row = c + i * ldc;
+        __m256 v0 = _mm256_mul_ps(va, acc[2 * i]);
+        if (beta != 0.0f) v0 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(row, m0), v0);
+        _mm256_maskstore_ps(row, m0, v0);
+        if (V == 2 && cols > 8) {
+            __m256 v1 = _mm256_mul_ps(va, acc[2 * i + 1]);
+            if (beta != 0.0f) v1 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(row + 8, m1), v1);
+            _mm256_maskstore_ps(row + 8, m1, v1);
         }
     }
+}
+
+MLC_AVX2 void mlc_sgemm_ukernel_avx2_6x16(size_t kc, const float *ap, const float *bp, float *c, size_t ldc,
+                                          float alpha, float beta, size_t rows, size_t cols) {
+    if (cols <= 8) ukernel_6xV(1, kc, ap, bp, c, ldc, alpha, beta, rows, cols);
+    else ukernel_6xV(2, kc, ap, bp, c, ldc, alpha, beta, rows, cols);
 }
 
 static MLC_AVX2 inline float hsum256(__m256 v) {
@@ -104,12 +138,6 @@ MLC_AVX2 void mlc_sgemv_dots_avx2(size_t n, size_t k, float alpha, const float *
     }
 }
 
-// Lane masks for _mm256_maskload_ps: mask_table + 8 - n selects the first n lanes (0 <= n <= 8).
-static const int mask_table[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
-
-static MLC_AVX2 inline __m256i lanes(size_t n) {
-    return _mm256_loadu_si256((const __m256i *)(mask_table + 8 - (n > 8 ? 8 : n)));
-}
 
 
 // One register block of the small kernel: R rows x V vectors of 8 columns. Called with constant R, V and

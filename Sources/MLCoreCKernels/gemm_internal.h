@@ -3,15 +3,17 @@
 
 #include <stddef.h>
 
-/// Micro-kernel contract: C[mr x nr] = alpha * Ap * Bp + beta * C, where Ap is kc x mr (p-major, packed)
-/// and Bp is kc x nr (p-major, packed), both 64-byte aligned. beta == 0: C is not read.
-typedef void (*mlc_sgemm_ukernel)(size_t kc, const float *ap, const float *bp,
-                                  float *c, size_t ldc, float alpha, float beta);
+/// Micro-kernel contract: C[rows x cols] = alpha * (Ap * Bp)[rows x cols] + beta * C, where Ap is kc x mr
+/// (p-major, packed, zero past `rows`) and Bp is kc x nr (p-major, packed, zero past `cols`), both 64-byte
+/// aligned; 1 <= rows <= mr, 1 <= cols <= nr. Only the rows x cols corner of C is read or written (edge
+/// tiles store with masks). beta == 0: C is not read.
+typedef void (*mlc_sgemm_ukernel)(size_t kc, const float *ap, const float *bp, float *c, size_t ldc,
+                                  float alpha, float beta, size_t rows, size_t cols);
 
-void mlc_sgemm_ukernel_avx2_6x16(size_t kc, const float *ap, const float *bp,
-                                 float *c, size_t ldc, float alpha, float beta);
-void mlc_sgemm_ukernel_avx512_12x32(size_t kc, const float *ap, const float *bp,
-                                    float *c, size_t ldc, float alpha, float beta);
+void mlc_sgemm_ukernel_avx2_6x16(size_t kc, const float *ap, const float *bp, float *c, size_t ldc,
+                                 float alpha, float beta, size_t rows, size_t cols);
+void mlc_sgemm_ukernel_avx512_12x32(size_t kc, const float *ap, const float *bp, float *c, size_t ldc,
+                                    float alpha, float beta, size_t rows, size_t cols);
 
 /// Vector bodies for the m == 1 and n == 1 cases (GEMV), where a packed tile would mostly hold padding.
 /// y[j] (+)= alpha * sum_p x[p] * B[p, j]     B row-major k x n ("axpy" form, vectorized over j)

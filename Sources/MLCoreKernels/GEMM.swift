@@ -84,7 +84,12 @@ public enum GEMM {
             p.parallel(threads: options.threads, a, b, c) { gemmSIMD($0, alpha: alpha, $1, $2, beta: beta, $3, vector: SIMD8<Float>.self) }
         case .wide:
             let level = options.wideLevel
-            p.parallel(threads: options.threads, a, b, c) { sgemmWide($0, level: level, alpha: alpha, $1, $2, beta: beta, $3) }
+            // The packed body measured fastest here, for problems large enough to pack (a forced level runs as is).
+            let large = p.k.multipliedReportingOverflow(by: p.n).partialValue > KernelPaths.gemmWideMaxBElements
+            let packed = options.instructionSet == nil && level == .avx512 && large ? GEMMChoice.current.packedLevel : level
+            p.parallel(threads: options.threads, a, b, c) {
+                sgemmWide($0, level: level, packedLevel: packed, alpha: alpha, $1, $2, beta: beta, $3)
+            }
         }
     }
 

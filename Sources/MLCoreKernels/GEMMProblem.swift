@@ -12,13 +12,16 @@ struct GEMMProblem: Sendable, Hashable {
     /// Splits C into row blocks (or column blocks when there are too few rows) and runs `body` on each
     /// sub-problem with pointers offset to it, over `threads` threads. Each block writes its own part of C,
     /// so results do not depend on the thread count.
+    /// Each thread packs its own blocks of A and B (row blocks: each packs all of B, k x n, against its
+    /// m / threads x n x k of work; column blocks: all of A).
+    /// `minWork`: below it one thread runs everything (tests pass 0 to split tiny problems).
     func parallel<T>(
-        threads: Int, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>,
+        threads: Int, minWork: Int = 1 << 17, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>,
         _ body: (GEMMProblem, UnsafePointer<T>, UnsafePointer<T>, UnsafeMutablePointer<T>) -> Void
     ) {
         // Below about 2^17 multiply-adds a thread hand-off costs more than it saves.
         let work = m.multipliedReportingOverflow(by: n).partialValue.multipliedReportingOverflow(by: k).partialValue
-        if threads <= 1 || work < (1 << 17) {
+        if threads <= 1 || work < minWork {
             body(self, a, b, c)
             return
         }

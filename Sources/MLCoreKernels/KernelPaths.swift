@@ -90,14 +90,15 @@ public enum ProcessorInfo {
 
 /// Which path runs when a call does not force one. Decided per shape class from measurements on the
 /// development machine (AMD EPYC, AVX-512; OpenBLAS 0.3.21); each threshold cites the benchmark that chose it.
+/// Large Float32 problems go to OpenBLAS only where ``GEMMChoice/current`` measured it faster on this machine.
 public enum KernelPaths {
-    /// Our wide Float32 GEMM runs while B (`k * n` elements) fits in L2, where its unpacked kernel runs
+    /// Our wide Float32 GEMM always runs while B (`k * n` elements) fits in L2, where its unpacked kernel runs
     /// near peak. `swift run -c release GEMMBench --crossover`, 1 thread, square n, median over rounds of
     /// OpenBLAS's time / ours (the paths timed in turn in every round), AVX-512 level: n = 8: 1.02-1.17,
     /// 16: 1.01-1.04, 24: 1.07-1.09, 32: 1.01-1.03, 48-96: 0.99-1.01 (both at 97-99% of the core's FMA peak),
-    /// 128-256: 1.11-1.15 (OpenBLAS packs, we do not), 384: 1.01 (both packed), 512: 0.96. OpenBLAS 0.3.21's
-    /// Cooperlake small-matrix kernel is the rival below n = 128; with `OPENBLAS_CORETYPE=Haswell` (no
-    /// small-matrix kernel) OpenBLAS is 1.3-1.6x slower than ours there (n = 8: 8.0, n = 32: 74 GFLOPS).
+    /// 128-256: 1.11-1.15. OpenBLAS 0.3.21's Cooperlake small-matrix kernel is the rival below n = 128; with
+    /// `OPENBLAS_CORETYPE=Haswell` (no small-matrix kernel) OpenBLAS is 1.3-1.6x slower than ours there.
+    /// Above it, ``GEMMChoice`` decides.
     public static let gemmWideMaxBElements: Int = 256 * 256
     /// Without AVX2, the portable SIMD path (SSE/NEON) runs problems up to this many multiply-adds
     /// (n = 8: 10 GFLOPS vs OpenBLAS 8 with the Haswell core; it falls behind from n = 16).
@@ -107,14 +108,22 @@ public enum KernelPaths {
 
     /// The path ``GEMM`` uses for a shape when ``KernelOptions/path`` does not force one.
     public static func gemm(m: Int, n: Int, k: Int, dtype: DType) -> KernelPath {
+        gemm(m: m, n: n, k: k, dtype: dtype, isa: InstructionSet.detected) { GEMMChoice.current.path }
+    }
+
+    /// The rule of ``gemm(m:n:k:dtype:)`` with its inputs given: the CPU's level and, for large Float32
+    /// problems, the path ``GEMMChoice`` chose (asked only when needed, so small problems never calibrate).
+    public static func gemm(m: Int, n: Int, k: Int, dtype: DType, isa: InstructionSet,
+                            large: () -> KernelPath) -> KernelPath {
         let (mn, o1) = m.multipliedReportingOverflow(by: n)
         let (work, o2) = mn.multipliedReportingOverflow(by: k)
         let (bElements, o3) = k.multipliedReportingOverflow(by: n)
         // OpenBLAS takes 32-bit sizes: anything larger stays on our own kernels.
         let fitsBLAS = !(o1 || o2 || o3) && m <= Int(Int32.max) && n <= Int(Int32.max) && k <= Int(Int32.max)
         if dtype == .float32 {
-            if InstructionSet.detected >= .avx2 {
-                return (bElements <= gemmWideMaxBElements && !o3) || !fitsBLAS ? .wide : .blas
+            if isa >= .avx2 {
+                if (bElements <= gemmWideMaxBElements && !o3) || !fitsBLAS { return .wide }
+                return large() == .blas ? .blas : .wide
             }
             return work <= gemmSIMDMaxWork || !fitsBLAS ? .simd : .blas
         }

@@ -5,7 +5,10 @@ public struct GEMMBenchmark: Sendable {
         /// Rows of C and inner dimension (equal to `n` for the square sizes).
         public var m: Int?
         public var k: Int?
+        /// `reference`, `simd`, `wide`, `blas`, or `auto` (no path forced: what ``KernelPaths`` picks).
         public var path: String
+        /// For `auto`: the path ``KernelPaths`` chose for this shape.
+        public var chosen: String?
         /// Instruction-set level of the wide path, the detected one for the others.
         public var isa: String
         public var threads: Int
@@ -31,9 +34,11 @@ public struct GEMMBenchmark: Sendable {
         self.referenceUpTo = referenceUpTo
     }
 
-    /// The (path, level) pairs to measure: reference, portable SIMD, wide at every runnable level, BLAS.
-    public static var variants: [(KernelPath, InstructionSet?)] {
-        [(.reference, nil), (.simd, nil)] + InstructionSet.runnable.filter { $0 >= .avx2 }.map { (.wide, $0) } + [(.blas, nil)]
+    /// The (path, level) pairs to measure: reference, portable SIMD, wide at every runnable level, BLAS, and
+    /// the automatic choice (path `nil`).
+    public static var variants: [(KernelPath?, InstructionSet?)] {
+        [(.reference, nil), (.simd, nil)] + InstructionSet.runnable.filter { $0 >= .avx2 }.map { (.wide, $0) }
+            + [(.blas, nil), (nil, nil)]
     }
 
     public func run(progress: (String) -> Void = { _ in }) throws -> [Row] {
@@ -49,7 +54,7 @@ public struct GEMMBenchmark: Sendable {
             // relative to A and B (4 KiB aliasing between B's loads and C's stores measured up to 1% at n = 64).
             var c = try Tensor(zeros: [m, n])
             let options = variants.map { KernelOptions(threads: threads, path: $0.0, instructionSet: $0.1) }
-            progress("gemm \(m)x\(n)x\(k): \(variants.map { $0.0.rawValue + ($0.1.map { "/\($0)" } ?? "") }.joined(separator: ", "))")
+            progress("gemm \(m)x\(n)x\(k): \(variants.map { ($0.0?.rawValue ?? "auto") + ($0.1.map { "/\($0)" } ?? "") }.joined(separator: ", "))")
             let seconds = measureInterleaved(count: variants.count, minSeconds: minSeconds) { i in
                 try! GEMM.multiply(a, b, into: &c, options: options[i])
             }
@@ -58,7 +63,9 @@ public struct GEMMBenchmark: Sendable {
             let blas = variants.firstIndex { $0.0 == .blas }
             for (i, (path, isa)) in variants.enumerated() {
                 let vsBLAS = blas.map { j in RepeatStats(samples: zip(seconds[j], seconds[i]).map { $0 / $1 }) }
-                rows.append(Row(n: n, m: m, k: k, path: path.rawValue, isa: (isa ?? .detected).description, threads: threads,
+                let chosen = path == nil ? KernelPaths.gemm(m: m, n: n, k: k, dtype: .float32).rawValue : nil
+                rows.append(Row(n: n, m: m, k: k, path: path?.rawValue ?? "auto", chosen: chosen,
+                                isa: (isa ?? .detected).description, threads: threads,
                                 gflops: RepeatStats(samples: seconds[i]).mapDecreasing { flops / $0 / 1e9 }, vsBLAS: vsBLAS))
             }
         }

@@ -17,6 +17,17 @@ int mlc_sgemm(mlc_isa isa, int trans_a, int trans_b, size_t m, size_t n, size_t 
               float alpha, const float *a, size_t lda, const float *b, size_t ldb,
               float beta, float *c, size_t ldc);
 
+/// mlc_sgemm with the packed kernel's body at `packed_isa` (at most `isa`); the unpacked and GEMV bodies run
+/// at `isa`. On AMD Zen 4, whose 512-bit FMAs take both 256-bit pipes, the AVX2 6x16 packed body measured
+/// 1-10% faster than the AVX-512 12x32 one; MLCoreKernels' GEMMChoice times both once per process.
+int mlc_sgemm_packed_at(mlc_isa isa, mlc_isa packed_isa, int trans_a, int trans_b, size_t m, size_t n, size_t k,
+                        float alpha, const float *a, size_t lda, const float *b, size_t ldb,
+                        float beta, float *c, size_t ldc);
+
+/// Whether mlc_sgemm at `isa` runs its unpacked kernel for an m x n x k problem with B not transposed (the
+/// packed one otherwise); see gemm.c for the measurements behind the rule.
+int mlc_sgemm_uses_unpacked(mlc_isa isa, size_t m, size_t n, size_t k);
+
 /// The register tile (rows x columns of C) of the micro-kernel used at `isa`, for reports.
 void mlc_sgemm_tile(mlc_isa isa, size_t *mr, size_t *nr);
 
