@@ -26,6 +26,7 @@ struct Inference: ParsableCommand {
     @Option(name: .long, help: "Minimum measured duration in seconds (default 10; --quick: 2).") var minDuration: Double?
     @Option(name: .long, help: "Minimum query count (default 100).") var minQueries: Int = 100
     @Option(name: .long, help: "Latency bound for server, in ms (default 10).") var latencyBound: Double = 10
+    @Option(name: .long, help: "Untimed warm-up queries before measuring (default 10; offline: 1).") var warmupQueries: Int?
     @Option(name: .long, help: "Report path (default: results/inference-<UTC time>.json).") var report: String?
     @Flag(name: .long, help: "Short run (2 s minimum duration).") var quick = false
 
@@ -38,8 +39,12 @@ struct Inference: ParsableCommand {
             throw ValidationError("unknown scenario '\(self.scenario)'; use single-stream, multi-stream, server or offline")
         }
         let threads = useThreads(self.threads)
-        let settings = TestSettings(scenario: scenario, minDuration: minDuration ?? (quick ? 2 : 10), minQueries: minQueries,
+        var settings = TestSettings(scenario: scenario, minDuration: minDuration ?? (quick ? 2 : 10), minQueries: minQueries,
                                     latencyBound: latencyBound / 1000)
+        if let warmupQueries {
+            guard warmupQueries >= 0 else { throw ValidationError("--warmup-queries must be 0 or more, got \(warmupQueries)") }
+            settings.warmupQueries = warmupQueries
+        }
         var out = Report(suite: "inference", quick: quick, threads: threads)
         let result = try InferenceBenchmark(model: URL(fileURLWithPath: model), input: input.map { URL(fileURLWithPath: $0) },
                                             label: label, feeds: FeedArgument.parse(feed), settings: settings, threads: threads).run(into: &out)

@@ -15,6 +15,9 @@ struct RunSuite: ParsableCommand {
     @Flag(name: .long, help: "Add the largest data sizes (binary-classification: synthetic 1M and 10M rows).")
     var full = false
 
+    @Flag(name: .long, help: "Run onnxruntime beside MLCore (image-classification, language) through the pinned Python environment (.venv-peers or MLCORE_PEERS_PYTHON); without it, a note.")
+    var peers = false
+
     @Option(name: .long, help: "Threads for MLCore's kernels and OpenBLAS (default: all cores).")
     var threads: Int?
 
@@ -28,7 +31,7 @@ struct RunSuite: ParsableCommand {
         let threads = useThreads(self.threads)
         var report = Report(suite: chosen.name, quick: quick, threads: threads)
         let interactive = isatty(STDERR_FILENO) != 0
-        try chosen.run(into: &report, options: SuiteOptions(quick: quick, threads: threads, full: full)) { message in
+        try chosen.run(into: &report, options: SuiteOptions(quick: quick, threads: threads, full: full, peers: peers)) { message in
             if interactive { FileHandle.standardError.write(Data(("\u{1B}[2K\r" + message).utf8)) }
         }
         if interactive { FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8)) }

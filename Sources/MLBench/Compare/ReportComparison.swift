@@ -33,7 +33,7 @@ public struct ReportComparison {
     public var crossMachine: Bool
 
     /// Parameters that vary from run to run and do not identify a case.
-    static let volatileParams: Set<String> = ["queries", "samples", "warmup_queries", "valid", "invalid_reasons", "server_queries_per_second"]
+    static let volatileParams: Set<String> = ["queries", "samples", "warmup_queries", "valid", "invalid_reasons", "server_queries_per_second", "latency_bound_ms"]
 
     /// - Parameter informational: metric names that are shown but never gated.
     public init(base: Report, new: Report, maxRegression: Double = 0.05, maxAccuracyDrop: Double = 0.002,

@@ -23,9 +23,13 @@ public struct TestSettings: Sendable {
     public var warmupQueries: Int
     /// Seed of the sample order and of the Poisson arrivals.
     public var seed: UInt64
+    /// Server: a time budget for the rate search (seconds, on the load generator's clock); once spent, the search
+    /// stops doubling or bisecting and confirms the best rate found so far. `nil`: the full search (up to 20
+    /// doublings and 8 bisection steps, each a run of up to a second and 50 queries).
+    public var serverSearchSeconds: Double?
 
     public init(scenario: Scenario, minDuration: Double = 10, minQueries: Int = 100, latencyBound: Double = 0.010,
-                samplesPerQuery: Int? = nil, warmupQueries: Int = 10, seed: UInt64 = 42) {
+                samplesPerQuery: Int? = nil, warmupQueries: Int = 10, seed: UInt64 = 42, serverSearchSeconds: Double? = nil) {
         self.scenario = scenario
         self.minDuration = minDuration
         // Offline is one big query: LoadGen's minimum for it is one query.
@@ -34,5 +38,6 @@ public struct TestSettings: Sendable {
         self.samplesPerQuery = samplesPerQuery ?? (scenario == .multiStream ? 8 : 1)
         self.warmupQueries = scenario == .offline ? 1 : warmupQueries
         self.seed = seed
+        self.serverSearchSeconds = serverSearchSeconds
     }
 }

@@ -19,18 +19,24 @@ public struct SuiteOptions: Sendable {
     /// The `bench` executable, for suites that measure runs in child processes (default: the running program
     /// when it is `bench`).
     public var benchExecutable: String?
+    /// Run peer systems (onnxruntime through the pinned Python environment) beside MLCore where a suite has them.
+    public var peers: Bool
 
-    public init(quick: Bool = false, threads: Int, full: Bool = false, benchExecutable: String? = nil) {
+    public init(quick: Bool = false, threads: Int, full: Bool = false, benchExecutable: String? = nil, peers: Bool = false) {
         self.quick = quick
         self.threads = threads
         self.full = full
         self.benchExecutable = benchExecutable
+        self.peers = peers
     }
 }
 
 /// Every suite `bench` knows, in the order `bench suites` lists them.
 public enum Suites {
-    public static let all: [any BenchmarkSuite] = [BinaryClassificationSuite(), InferenceSuite(), KernelsSuite(), ConformanceSuite()]
+    public static let all: [any BenchmarkSuite] = [
+        BinaryClassificationSuite(), InferenceSuite(), NeuralNetworkSuite.imageClassification, NeuralNetworkSuite.language,
+        KernelsSuite(), ConformanceSuite(),
+    ]
 
     public static func named(_ name: String) -> (any BenchmarkSuite)? {
         all.first { $0.name == name }

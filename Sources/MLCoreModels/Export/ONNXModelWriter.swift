@@ -7,8 +7,8 @@ import ONNXProto
 /// The C messages are built in an arena that owns every string and array until packing ends, so no pointer
 /// escapes ``serialized()``.
 /// - SeeAlso: https://github.com/onnx/onnx/blob/main/onnx/onnx-ml.proto
-struct ONNXModelWriter {
-    enum Attribute {
+package struct ONNXModelWriter {
+    package enum Attribute {
         case float(Float)
         case int(Int64)
         case string(String)
@@ -17,52 +17,79 @@ struct ONNXModelWriter {
         case strings([String])
     }
 
-    enum Dimension {
+    package enum Dimension {
         case value(Int64)
         case param(String)
     }
 
-    struct Node {
-        var opType: String
-        var domain: String
-        var name: String
-        var inputs: [String]
-        var outputs: [String]
-        var attributes: [(String, Attribute)]
+    package struct Node {
+        package var opType: String
+        package var domain: String
+        package var name: String
+        package var inputs: [String]
+        package var outputs: [String]
+        package var attributes: [(String, Attribute)]
+
+        package init(opType: String, domain: String, name: String, inputs: [String], outputs: [String],
+                     attributes: [(String, Attribute)]) {
+            self.opType = opType
+            self.domain = domain
+            self.name = name
+            self.inputs = inputs
+            self.outputs = outputs
+            self.attributes = attributes
+        }
     }
 
     /// A constant tensor of the graph (weights, biases, lookup tables), stored in the typed repeated field.
-    struct Initializer {
-        enum Values {
+    package struct Initializer {
+        package enum Values {
             case floats([Float])
             case int64s([Int64])
         }
 
-        var name: String
-        var dims: [Int64]
-        var values: Values
+        package var name: String
+        package var dims: [Int64]
+        package var values: Values
+
+        package init(name: String, dims: [Int64], values: Values) {
+            self.name = name
+            self.dims = dims
+            self.values = values
+        }
     }
 
-    struct ValueInfo {
-        var name: String
+    package struct ValueInfo {
+        package var name: String
         /// `TensorProto.DataType` (1 = float, 7 = int64).
-        var elementType: Int32
-        var shape: [Dimension]
+        package var elementType: Int32
+        package var shape: [Dimension]
+
+        package init(name: String, elementType: Int32, shape: [Dimension]) {
+            self.name = name
+            self.elementType = elementType
+            self.shape = shape
+        }
     }
 
-    var irVersion: Int64 = 8
-    var opsets: [(domain: String, version: Int64)]
-    var producerName = "MLCore"
-    var producerVersion = "0.1"
-    var graphName: String
-    var docString = ""
-    var nodes: [Node] = []
-    var initializers: [Initializer] = []
-    var inputs: [ValueInfo] = []
-    var outputs: [ValueInfo] = []
+    package var irVersion: Int64 = 8
+    package var opsets: [(domain: String, version: Int64)]
+    package var producerName = "MLCore"
+    package var producerVersion = "0.1"
+    package var graphName: String
+    package var docString = ""
+    package var nodes: [Node] = []
+    package var initializers: [Initializer] = []
+    package var inputs: [ValueInfo] = []
+    package var outputs: [ValueInfo] = []
+
+    package init(opsets: [(domain: String, version: Int64)], graphName: String) {
+        self.opsets = opsets
+        self.graphName = graphName
+    }
 
     /// The model's protobuf bytes.
-    func serialized() -> [UInt8] {
+    package func serialized() -> [UInt8] {
         let arena = Arena()
         defer { arena.release() }
         let model = arena.message(onnx__model_proto__init)
