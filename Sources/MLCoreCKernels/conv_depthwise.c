@@ -1,0 +1,91 @@
+// Depthwise convolution driver and portable body (see mlc_conv.h for the contract). The AVX2 and AVX-512
+// bodies (conv_depthwise_avx2.c, conv_depthwise_avx512.c) share conv_depthwise_body.h.
+
+#include <stdint.h>
+#include "conv_depthwise_internal.h"
+
+// MARK: - Portable body
+
+/// Scalar rows, for CPUs without AVX2 (and arm64): the columns whose window lies inside the row run without
+/// bounds checks, so the compiler can vectorize them for stride 1.
+void mlc_dw_rows_baseline(const mlc_dw_plane *p, ptrdiff_t r0, ptrdiff_t r1) {
+    const ptrdiff_t iw = p->in_w, ow = p->out_w, pw = p->pad_left;
+    const ptrdiff_t kwn = p->kernel_w, sw = p->stride_w, dh = p->dilation_h, dw = p->dilation_w;
+    // Interior columns: o * sw - pw >= 0 and o * sw + (kwn - 1) * dw - pw < iw.
+    ptrdiff_t olo = (pw + sw - 1) / sw;
+    ptrdiff_t last = iw - 1 + pw - (kwn - 1) * dw;
+    ptrdiff_t ohi = last < 0 ? 0 : last / sw + 1; // exclusive
+    if (ohi > ow) ohi = ow;
+    if (olo > ohi) olo = ohi;
+    for (ptrdiff_t oh = r0; oh < r1; oh++) {
+        float *restrict y = p->y + oh * ow;
+        ptrdiff_t k0, k1;
+        mlc_dw_valid_taps(p, oh, &k0, &k1);
+        const ptrdiff_t ih0 = oh * p->stride_h - p->pad_top;
+        for (ptrdiff_t o = 0; o < ow; o++) y[o] = 0.0f;
+        for (ptrdiff_t k = k0; k < k1; k++) {
+            const float *restrict row = p->x + (ih0 + k * dh) * iw;
+            const float *restrict taps = p->w + k * kwn;
+            for (ptrdiff_t o = 0; o < olo; o++)
+                for (ptrdiff_t j = 0; j < kwn; j++) {
+                    ptrdiff_t c = o * sw + j * dw - pw;
+                    if (c >= 0 && c < iw) y[o] += taps[j] * row[c];
+                }
+            for (ptrdiff_t j = 0; j < kwn; j++) {
+                const float wk = taps[j];
+                const float *restrict src = row + j * dw - pw;
+                for (ptrdiff_t o = olo; o < ohi; o++) y[o] += wk * src[o * sw];
+            }
+            for (ptrdiff_t o = ohi; o < ow; o++)
+                for (ptrdiff_t j = 0; j < kwn; j++) {
+                    ptrdiff_t c = o * sw + j * dw - pw;
+                    if (c >= 0 && c < iw) y[o] += taps[j] * row[c];
+                }
+        }
+    }
+}
+
+// MARK: - Driver
+
+/// Rows per epilogue call: the rows just written are still in L1 (4096 floats = 16 KiB) when the bias,
+/// residual and activation pass over them.
+enum { MLC_DW_EPILOGUE_FLOATS = 4096 };
+
+void mlc_dwconv2d_f32(mlc_isa isa, const mlc_dwconv2d_shape *s, const float *x, const float *w,
+                      const float *bias, const float *residual, mlc_activation act, float *y,
+                      size_t plane_begin, size_t plane_end) {
+    const size_t m = s->channels * s->multiplier;
+    const size_t in_plane = s->in_h * s->in_w, out_plane = s->out_h * s->out_w, taps = s->kernel_h * s->kernel_w;
+    if (m == 0 || out_plane == 0) return;
+    mlc_dw_rows_fn rows = mlc_dw_rows_baseline;
+#if defined(__x86_64__)
+    // The wide bodies index with 32-bit lanes (masks, gathers): wider rows stay on the portable body.
+    const size_t lane_limit = (size_t)1 << 30;
+    int fits = s->in_w < lane_limit && s->out_w * s->stride_w + s->kernel_w * s->dilation_w + s->pad_left < lane_limit;
+    if (fits && isa == MLC_ISA_AVX512) rows = mlc_dw_rows_avx512;
+    else if (fits && isa == MLC_ISA_AVX2) rows = mlc_dw_rows_avx2;
+#endif
+    size_t chunk = MLC_DW_EPILOGUE_FLOATS / s->out_w;
+    if (chunk == 0) chunk = 1;
+    for (size_t plane = plane_begin; plane < plane_end; plane++) {
+        const size_t n = plane / m, o = plane % m, c = o / s->multiplier;
+        mlc_dw_plane p = {
+            .x = x + (n * s->channels + c) * in_plane,
+            .w = w + o * taps,
+            .y = y + plane * out_plane,
+            .in_h = (ptrdiff_t)s->in_h, .in_w = (ptrdiff_t)s->in_w, .out_w = (ptrdiff_t)s->out_w,
+            .kernel_h = (ptrdiff_t)s->kernel_h, .kernel_w = (ptrdiff_t)s->kernel_w,
+            .stride_h = (ptrdiff_t)s->stride_h, .stride_w = (ptrdiff_t)s->stride_w,
+            .dilation_h = (ptrdiff_t)s->dilation_h, .dilation_w = (ptrdiff_t)s->dilation_w,
+            .pad_top = (ptrdiff_t)s->pad_top, .pad_left = (ptrdiff_t)s->pad_left,
+        };
+        const float b = bias ? bias[o] : 0.0f;
+        const float *res = residual ? residual + plane * out_plane : NULL;
+        for (size_t r = 0; r < s->out_h; r += chunk) {
+            size_t end = r + chunk < s->out_h ? r + chunk : s->out_h;
+            rows(&p, (ptrdiff_t)r, (ptrdiff_t)end);
+            const size_t offset = r * s->out_w;
+            mlc_bias_activation_f32(isa, act, p.y + offset, (end - r) * s->out_w, b, res ? res + offset : NULL);
+        }
+    }
+}
