@@ -2,6 +2,8 @@
 // bodies (conv_depthwise_avx2.c, conv_depthwise_avx512.c) share conv_depthwise_body.h.
 
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include "conv_depthwise_internal.h"
 
 // MARK: - Portable body
@@ -51,26 +53,52 @@ void mlc_dw_rows_baseline(const mlc_dw_plane *p, ptrdiff_t r0, ptrdiff_t r1) {
 /// residual and activation pass over them.
 enum { MLC_DW_EPILOGUE_FLOATS = 4096 };
 
+/// Output widths up to this many columns run on a zero-padded copy of the input plane, where every vector
+/// step loads without masks: on small planes nearly every step touches the padding (a 14-wide row is one
+/// step, 7x7 is all edges). Wider planes read the input in place and mask only their edge steps.
+/// MLC_DW_PADDED_MAX_WIDTH: see the measurement in the commit that set it.
+enum { MLC_DW_PADDED_MAX_WIDTH = 32, MLC_DW_PADDED_MAX_FLOATS = 1 << 16 };
+
+/// The padded copy's size for a plane: wide enough for ceil(out_w / 16) full 16-lane steps, tall enough for
+/// every output row's window. Returns 0 when the plane should be read in place.
+static size_t padded_size(const mlc_dwconv2d_shape *s, size_t *height, size_t *width) {
+    if (s->out_w > MLC_DW_PADDED_MAX_WIDTH) return 0;
+    size_t steps = (s->out_w + 15) / 16;
+    *width = (steps * 16 - 1) * s->stride_w + (s->kernel_w - 1) * s->dilation_w + 1;
+    *height = (s->out_h - 1) * s->stride_h + (s->kernel_h - 1) * s->dilation_h + 1;
+    size_t n = *width * *height;
+    return n <= MLC_DW_PADDED_MAX_FLOATS ? n : 0;
+}
+
 void mlc_dwconv2d_f32(mlc_isa isa, const mlc_dwconv2d_shape *s, const float *x, const float *w,
                       const float *bias, const float *residual, mlc_activation act, float *y,
                       size_t plane_begin, size_t plane_end) {
     const size_t m = s->channels * s->multiplier;
     const size_t in_plane = s->in_h * s->in_w, out_plane = s->out_h * s->out_w, taps = s->kernel_h * s->kernel_w;
-    if (m == 0 || out_plane == 0) return;
+    if (m == 0 || out_plane == 0 || plane_begin >= plane_end) return;
     mlc_dw_rows_fn rows = mlc_dw_rows_baseline;
+    float *padded = NULL;
+    size_t padded_h = 0, padded_w = 0;
 #if defined(__x86_64__)
     // The wide bodies index with 32-bit lanes (masks, gathers): wider rows stay on the portable body.
     const size_t lane_limit = (size_t)1 << 30;
     int fits = s->in_w < lane_limit && s->out_w * s->stride_w + s->kernel_w * s->dilation_w + s->pad_left < lane_limit;
     if (fits && isa == MLC_ISA_AVX512) rows = mlc_dw_rows_avx512;
     else if (fits && isa == MLC_ISA_AVX2) rows = mlc_dw_rows_avx2;
+    if (rows != mlc_dw_rows_baseline) {
+        size_t n = padded_size(s, &padded_h, &padded_w);
+        // Zeroed once: the planes copied in later overwrite the same inside region only.
+        if (n) padded = calloc(n, sizeof(float));
+    }
 #endif
     size_t chunk = MLC_DW_EPILOGUE_FLOATS / s->out_w;
     if (chunk == 0) chunk = 1;
+    size_t copied = (size_t)-1; // the input plane (n * channels + c) now in `padded`
     for (size_t plane = plane_begin; plane < plane_end; plane++) {
         const size_t n = plane / m, o = plane % m, c = o / s->multiplier;
+        const float *xp = x + (n * s->channels + c) * in_plane;
         mlc_dw_plane p = {
-            .x = x + (n * s->channels + c) * in_plane,
+            .x = xp,
             .w = w + o * taps,
             .y = y + plane * out_plane,
             .in_h = (ptrdiff_t)s->in_h, .in_w = (ptrdiff_t)s->in_w, .out_w = (ptrdiff_t)s->out_w,
@@ -78,7 +106,25 @@ void mlc_dwconv2d_f32(mlc_isa isa, const mlc_dwconv2d_shape *s, const float *x, 
             .stride_h = (ptrdiff_t)s->stride_h, .stride_w = (ptrdiff_t)s->stride_w,
             .dilation_h = (ptrdiff_t)s->dilation_h, .dilation_w = (ptrdiff_t)s->dilation_w,
             .pad_top = (ptrdiff_t)s->pad_top, .pad_left = (ptrdiff_t)s->pad_left,
+            .padded = 0,
         };
+        if (padded) {
+            if (copied != n * s->channels + c) {
+                // Input (r, col) goes to (pad_top + r, pad_left + col); what falls outside is never read.
+                for (size_t r = 0; r < s->in_h && s->pad_top + r < padded_h; r++) {
+                    if (s->pad_left >= padded_w) break;
+                    size_t cols = padded_w - s->pad_left < s->in_w ? padded_w - s->pad_left : s->in_w;
+                    memcpy(padded + (s->pad_top + r) * padded_w + s->pad_left, xp + r * s->in_w, cols * sizeof(float));
+                }
+                copied = n * s->channels + c;
+            }
+            p.x = padded;
+            p.in_h = (ptrdiff_t)padded_h;
+            p.in_w = (ptrdiff_t)padded_w;
+            p.pad_top = 0;
+            p.pad_left = 0;
+            p.padded = 1;
+        }
         const float b = bias ? bias[o] : 0.0f;
         const float *res = residual ? residual + plane * out_plane : NULL;
         for (size_t r = 0; r < s->out_h; r += chunk) {
@@ -88,4 +134,5 @@ void mlc_dwconv2d_f32(mlc_isa isa, const mlc_dwconv2d_shape *s, const float *x, 
             mlc_bias_activation_f32(isa, act, p.y + offset, (end - r) * s->out_w, b, res ? res + offset : NULL);
         }
     }
+    free(padded);
 }

@@ -36,6 +36,12 @@ MLC_DW_TARGET static inline __attribute__((always_inline)) __m256 mlc_dw_even8(_
     return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(t), _MM_SHUFFLE(3, 1, 2, 0)));
 }
 
+/// Odd lanes of (a, b), as mlc_dw_even8.
+MLC_DW_TARGET static inline __attribute__((always_inline)) __m256 mlc_dw_odd8(__m256 a, __m256 b) {
+    __m256 t = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)); // a1 a3 b1 b3 | a5 a7 b5 b7
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(t), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+
 #define V_ZERO() _mm256_setzero_ps()
 #define V_SET1(f) _mm256_set1_ps(f)
 #define V_LOADU(p) _mm256_loadu_ps(p)
@@ -45,6 +51,7 @@ MLC_DW_TARGET static inline __attribute__((always_inline)) __m256 mlc_dw_even8(_
 #define V_LOAD_RANGE(p, lo, hi) _mm256_maskload_ps(p, mlc_dw_mask8(lo, hi))
 #define V_STORE_N(p, v, n) _mm256_maskstore_ps(p, mlc_dw_mask8(0, n), v)
 #define V_EVEN(a, b) mlc_dw_even8(a, b)
+#define V_ODD(a, b) mlc_dw_odd8(a, b)
 #define V_GATHER_RANGE(row, c0, s, n) mlc_dw_gather8(row, c0, s, n)
 
 #include "conv_depthwise_body.h"

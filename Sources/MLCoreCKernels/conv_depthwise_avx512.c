@@ -36,6 +36,8 @@ MLC_DW_TARGET static inline __attribute__((always_inline)) __m512 mlc_dw_gather1
 #define V_STORE_N(p, v, n) _mm512_mask_storeu_ps(p, mlc_dw_mask16(0, n), v)
 #define V_EVEN(a, b) \
     _mm512_permutex2var_ps(a, _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), b)
+#define V_ODD(a, b) \
+    _mm512_permutex2var_ps(a, _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), b)
 #define V_GATHER_RANGE(row, c0, s, n) mlc_dw_gather16(row, c0, s, n)
 
 #include "conv_depthwise_body.h"

@@ -8,7 +8,7 @@
 //   V_LOAD_RANGE(p, lo, hi)    lanes t in [lo, hi) (clamped to [0, VL)) from p[t], zeros elsewhere;
 //                              p may lie outside the row, only the loaded lanes are touched
 //   V_STORE_N(p, v, n)         the first n lanes
-//   V_EVEN(a, b)               the even lanes of the 2 * VL lanes a, b (a0, a2, ..., b0, b2, ...)
+//   V_EVEN(a, b), V_ODD(a, b)  the even (odd) lanes of the 2 * VL lanes a, b (a0, a2, ..., b0, b2, ...)
 //   V_GATHER_RANGE(row, c0, s, n)   lanes t: row[c0 + t * s] where 0 <= c0 + t * s < n, zeros elsewhere
 //
 // Layout of the work: one output row at a time, VL output columns per step, every (kh, kw) tap summed into
@@ -41,17 +41,41 @@ MLC_DW_TARGET MLC_DW_INLINE V MLC_DW_NAME(dw_load_edge)(const float *row, ptrdif
     return V_GATHER_RANGE(row, c0, s, n);
 }
 
+/// `acc + sum over kw of tap(kw) * q[kw * DW + t * SW]` for the VL lanes t, every column inside the row;
+/// tap(kw) is `wv[kw]` with WV, else a broadcast of `w[kw]`. Stride 2 with adjacent taps loads each pair of
+/// vectors once and takes tap 2j from its even lanes and tap 2j + 1 from its odd lanes.
+MLC_DW_TARGET MLC_DW_INLINE V MLC_DW_NAME(dw_taps_interior)(V acc, const float *q, const V *wv, const float *w,
+                                                         const ptrdiff_t KW, const ptrdiff_t SW, const ptrdiff_t DW,
+                                                         const int WV) {
+    if (SW == 2 && DW == 1) {
+        for (ptrdiff_t kw = 0; kw < KW; kw += 2) {
+            const float *r = q + kw;
+            // Tap kw + 1's last lane reads r[2 * VL - 1]; without it, stop at r[2 * VL - 2].
+            V lo = V_LOADU(r), hi = kw + 1 < KW ? V_LOADU(r + VL) : V_LOAD_RANGE(r + VL, 0, VL - 1);
+            acc = V_FMA(WV ? wv[kw] : V_SET1(w[kw]), V_EVEN(lo, hi), acc);
+            if (kw + 1 < KW) acc = V_FMA(WV ? wv[kw + 1] : V_SET1(w[kw + 1]), V_ODD(lo, hi), acc);
+        }
+        return acc;
+    }
+    for (ptrdiff_t kw = 0; kw < KW; kw++)
+        acc = V_FMA(WV ? wv[kw] : V_SET1(w[kw]), MLC_DW_NAME(dw_load_interior)(q + kw * DW, SW), acc);
+    return acc;
+}
+
 /// One kernel row's KW taps for the VL outputs from column `o`: `acc += w[kw] * x[row][o * SW + kw * DW - pw]`.
 /// INTERIOR: every column read is inside the row (no masks). WV: the taps are in registers `wv`, else `w`.
 #define MLC_DW_ROW_TAPS(acc, k)                                                                            \
     do {                                                                                                   \
         const float *row_ = x + (ih0 + (k) * DH) * iw;                                                     \
-        for (ptrdiff_t kw_ = 0; kw_ < KW; kw_++) {                                                         \
-            V wk_ = WV ? wv[(k) * KW + kw_] : V_SET1(w[(k) * KW + kw_]);                                   \
-            ptrdiff_t c_ = o * SW + kw_ * DW - pw;                                                         \
-            V in_ = INTERIOR ? MLC_DW_NAME(dw_load_interior)(row_ + c_, SW)                                \
-                             : MLC_DW_NAME(dw_load_edge)(row_, c_, SW, iw);                                \
-            acc = V_FMA(wk_, in_, acc);                                                                    \
+        if (INTERIOR) {                                                                                    \
+            acc = MLC_DW_NAME(dw_taps_interior)(acc, row_ + o * SW - pw, wv + (k) * KW, w + (k) * KW,      \
+                                                KW, SW, DW, WV);                                           \
+        } else {                                                                                           \
+            for (ptrdiff_t kw_ = 0; kw_ < KW; kw_++) {                                                     \
+                V wk_ = WV ? wv[(k) * KW + kw_] : V_SET1(w[(k) * KW + kw_]);                               \
+                V in_ = MLC_DW_NAME(dw_load_edge)(row_, o * SW + kw_ * DW - pw, SW, iw);                   \
+                acc = V_FMA(wk_, in_, acc);                                                                \
+            }                                                                                              \
         }                                                                                                  \
     } while (0)
 
@@ -83,12 +107,14 @@ MLC_DW_TARGET MLC_DW_INLINE void MLC_DW_NAME(dw_rows_body)(const mlc_dw_plane *p
     const ptrdiff_t iw = p->in_w, ih = p->in_h, ow = p->out_w, pw = p->pad_left, sh = p->stride_h, pt = p->pad_top;
     const float *restrict x = p->x;
     const float *restrict w = p->w;
-    // Interior steps: the first column read, o * SW - pw, is >= 0 and the last one,
-    // (o + VL - 1) * SW + (KW - 1) * DW - pw, is < iw; and the VL outputs exist (o + VL <= ow).
+    // Interior steps o in [olo, ohi]: the first column read, o * SW - pw, is >= 0 and the last one,
+    // (o + VL - 1) * SW + (KW - 1) * DW - pw, is < iw (in a padded copy, every step). Steps o <= ofull have
+    // all VL outputs; the last one stores through a mask.
     const ptrdiff_t olo = (pw + SW - 1) / SW;
     const ptrdiff_t last = iw - 1 + pw - (KW - 1) * DW - (VL - 1) * SW;
-    ptrdiff_t ohi = last < 0 ? -1 : last / SW;
-    if (ohi > ow - VL) ohi = ow - VL;
+    const ptrdiff_t ohi = p->padded ? ow : last < 0 ? -1 : last / SW;
+    const ptrdiff_t ofull = ow - VL;
+    const ptrdiff_t o4 = ohi < ofull ? ohi : ofull;
     V wv[25];
     if (PRELOAD) {
         for (ptrdiff_t i = 0; i < KH * KW; i++) wv[i] = V_SET1(w[i]);
@@ -106,19 +132,18 @@ MLC_DW_TARGET MLC_DW_INLINE void MLC_DW_NAME(dw_rows_body)(const mlc_dw_plane *p
         }
         const int all = PRELOAD && k0 == 0 && k1 == KH;
         for (ptrdiff_t o = 0; o < ow;) {
-            if (all && o >= olo && o + 3 * VL <= ohi) {
+            if (all && o >= olo && o + 3 * VL <= o4) {
                 // Four steps at once, one accumulator each, every tap loaded once into a register.
                 const float *base = x + ih0 * iw + o * SW - pw; // ih0 >= 0 when every row is inside
                 V a0 = V_ZERO(), a1 = V_ZERO(), a2 = V_ZERO(), a3 = V_ZERO();
-                for (ptrdiff_t k = 0; k < KH; k++)
-                    for (ptrdiff_t kw = 0; kw < KW; kw++) {
-                        const float *q = base + k * DH * iw + kw * DW;
-                        V wk = wv[k * KW + kw];
-                        a0 = V_FMA(wk, MLC_DW_NAME(dw_load_interior)(q, SW), a0);
-                        a1 = V_FMA(wk, MLC_DW_NAME(dw_load_interior)(q + VL * SW, SW), a1);
-                        a2 = V_FMA(wk, MLC_DW_NAME(dw_load_interior)(q + 2 * VL * SW, SW), a2);
-                        a3 = V_FMA(wk, MLC_DW_NAME(dw_load_interior)(q + 3 * VL * SW, SW), a3);
-                    }
+                for (ptrdiff_t k = 0; k < KH; k++) {
+                    const float *q = base + k * DH * iw;
+                    const V *wk = wv + k * KW;
+                    a0 = MLC_DW_NAME(dw_taps_interior)(a0, q, wk, w, KW, SW, DW, 1);
+                    a1 = MLC_DW_NAME(dw_taps_interior)(a1, q + VL * SW, wk, w, KW, SW, DW, 1);
+                    a2 = MLC_DW_NAME(dw_taps_interior)(a2, q + 2 * VL * SW, wk, w, KW, SW, DW, 1);
+                    a3 = MLC_DW_NAME(dw_taps_interior)(a3, q + 3 * VL * SW, wk, w, KW, SW, DW, 1);
+                }
                 V_STOREU(y + o, a0);
                 V_STOREU(y + o + VL, a1);
                 V_STOREU(y + o + 2 * VL, a2);
@@ -132,7 +157,7 @@ MLC_DW_TARGET MLC_DW_INLINE void MLC_DW_NAME(dw_rows_body)(const mlc_dw_plane *p
             else if (all) acc = MLC_DW_NAME(dw_block)(x, w, wv, ih0, o, 0, KH, iw, pw, KW, SW, DH, DW, 1, 0);
             else if (interior) acc = MLC_DW_NAME(dw_block)(x, w, wv, ih0, o, k0, k1, iw, pw, KW, SW, DH, DW, 0, 1);
             else acc = MLC_DW_NAME(dw_block)(x, w, wv, ih0, o, k0, k1, iw, pw, KW, SW, DH, DW, 0, 0);
-            if (interior) V_STOREU(y + o, acc);
+            if (o <= ofull) V_STOREU(y + o, acc);
             else V_STORE_N(y + o, acc, ow - o < VL ? ow - o : VL);
             o += VL;
         }

@@ -13,6 +13,8 @@ typedef struct mlc_dw_plane {
     float *y;
     ptrdiff_t in_h, in_w, out_w;
     ptrdiff_t kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left;
+    /// `x` is a zero-padded copy (no pads) wide enough that a full vector step reads inside it everywhere.
+    int padded;
 } mlc_dw_plane;
 
 typedef void (*mlc_dw_rows_fn)(const mlc_dw_plane *p, ptrdiff_t row_begin, ptrdiff_t row_end);
