@@ -55,20 +55,58 @@ void mlc_dw_rows_baseline(const mlc_dw_plane *p, ptrdiff_t r0, ptrdiff_t r1) {
 /// but 96x112x112 s2 269 -> 287, 144x56x56 s1 253 -> 258, 576x14x14 110 -> 115, 960x7x7 97 -> 99.)
 enum { MLC_DW_EPILOGUE_FLOATS = 4096 };
 
-/// Output widths up to this many columns run on a zero-padded copy of the input plane, where every vector
+/// Output widths up to these many columns run on a zero-padded copy of the input plane, where every vector
 /// step loads without masks: on small planes nearly every step touches the padding (a 14-wide row is one
 /// step, 7x7 is all edges). Wider planes read the input in place and mask only their edge steps.
-/// MLC_DW_PADDED_MAX_WIDTH: see the measurement in the commit that set it.
-enum { MLC_DW_PADDED_MAX_WIDTH = 32, MLC_DW_PADDED_MAX_FLOATS = 1 << 16 };
+/// 3x3 with pads 1, Clip + bias write-back, AVX-512, best of 20, 1 thread, three interleaved runs:
+/// - row by row (any stride), in place vs a copy up to 32 wide: 144x56x56 s2 148 -> 121 us, 192x28x28
+///   115 -> 105, 576x14x14 123 -> 110, 960x7x7 111 -> 97; up to 64 or 128 wide: 144x56x56 s1 252 -> 276 us,
+///   32x112x112 s1 40.7 -> 35.7 GFLOPS.
+/// - flat (stride 1, below) vs row by row: 192x28x28 107 -> 76 us, 576x14x14 108 -> 82, 960x7x7 96 -> 67;
+///   up to 64 wide: 144x56x56 249 -> 228 us; up to 128: 32x112x112 178 -> 207 us (the copy and the flat
+///   output no longer fit in L1 next to each other).
+enum { MLC_DW_PADDED_MAX_WIDTH = 32, MLC_DW_FLAT_MAX_WIDTH = 64, MLC_DW_PADDED_MAX_FLOATS = 1 << 16 };
 
-/// The padded copy's size for a plane: wide enough for ceil(out_w / 16) full 16-lane steps, tall enough for
-/// every output row's window. Returns 0 when the plane should be read in place.
-static size_t padded_size(const mlc_dwconv2d_shape *s, size_t *height, size_t *width) {
-    if (s->out_w > MLC_DW_PADDED_MAX_WIDTH) return 0;
-    size_t steps = (s->out_w + 15) / 16;
-    *width = (steps * 16 - 1) * s->stride_w + (s->kernel_w - 1) * s->dilation_w + 1;
-    *height = (s->out_h - 1) * s->stride_h + (s->kernel_h - 1) * s->dilation_h + 1;
-    size_t n = *width * *height;
+/// How a small plane's padded copy is laid out and computed.
+typedef struct {
+    int flat;               ///< the whole plane is one long row (equal strides), else row by row
+    size_t height, pitch;   ///< the copy: `height` rows of `pitch` floats, input at (pad_top, pad_left)
+    size_t out_pitch;       ///< flat: output (oh, ow) is flat element oh * out_pitch + ow
+    size_t flat_count;      ///< flat: out_h * out_pitch
+} padded_layout;
+
+/// The padded copy's layout, or 0 when the plane is read in place.
+///
+/// Flat (stride 1): with a copy of pitch P, output (oh, ow) at flat f = oh * P + ow reads the copy at
+/// f + kh * dilation_h * P + kw * dilation_w, so the plane is a 1-D convolution over f: one long row whose
+/// vector steps run across output rows (a 7x7 output is 4 steps of 16 instead of 7 masked ones); the
+/// columns ow >= out_w of each output row are computed and dropped. (At stride s the flat output pitch is
+/// P ~ s * out_w, which wastes more lanes than it saves.) Otherwise the copy is wide enough for
+/// ceil(out_w / 16) full steps per output row.
+static size_t padded_plan(const mlc_dwconv2d_shape *s, padded_layout *l) {
+    const int flat = s->stride_h == 1 && s->stride_w == 1;
+    if (s->out_w > (flat ? MLC_DW_FLAT_MAX_WIDTH : MLC_DW_PADDED_MAX_WIDTH)) return 0;
+    const size_t kw_span = (s->kernel_w - 1) * s->dilation_w, kh_span = (s->kernel_h - 1) * s->dilation_h;
+    if (flat) {
+        size_t pitch = (s->out_w - 1) + kw_span + 1;
+        if (pitch < s->pad_left + s->in_w) pitch = s->pad_left + s->in_w;
+        l->flat = 1;
+        l->pitch = pitch;
+        l->out_pitch = pitch;
+        l->flat_count = s->out_h * pitch;
+        // Every lane of the last 16-lane step reads inside the copy.
+        const size_t steps = (l->flat_count + 15) / 16;
+        const size_t last_read = (steps * 16 - 1) + kh_span * pitch + kw_span;
+        l->height = last_read / pitch + 1;
+    } else {
+        const size_t steps = (s->out_w + 15) / 16;
+        l->flat = 0;
+        l->pitch = (steps * 16 - 1) * s->stride_w + kw_span + 1;
+        l->height = (s->out_h - 1) * s->stride_h + kh_span + 1;
+        l->out_pitch = s->out_w;
+        l->flat_count = 0;
+    }
+    const size_t n = l->pitch * l->height;
     return n <= MLC_DW_PADDED_MAX_FLOATS ? n : 0;
 }
 
@@ -79,8 +117,8 @@ void mlc_dwconv2d_f32(mlc_isa isa, const mlc_dwconv2d_shape *s, const float *x, 
     const size_t in_plane = s->in_h * s->in_w, out_plane = s->out_h * s->out_w, taps = s->kernel_h * s->kernel_w;
     if (m == 0 || out_plane == 0 || plane_begin >= plane_end) return;
     mlc_dw_rows_fn rows = mlc_dw_rows_baseline;
-    float *padded = NULL;
-    size_t padded_h = 0, padded_w = 0;
+    float *padded = NULL, *flat_out = NULL;
+    padded_layout layout = {0};
 #if defined(__x86_64__)
     // The wide bodies index with 32-bit lanes (masks, gathers): wider rows stay on the portable body.
     const size_t lane_limit = (size_t)1 << 30;
@@ -88,9 +126,16 @@ void mlc_dwconv2d_f32(mlc_isa isa, const mlc_dwconv2d_shape *s, const float *x, 
     if (fits && isa == MLC_ISA_AVX512) rows = mlc_dw_rows_avx512;
     else if (fits && isa == MLC_ISA_AVX2) rows = mlc_dw_rows_avx2;
     if (rows != mlc_dw_rows_baseline) {
-        size_t n = padded_size(s, &padded_h, &padded_w);
+        size_t n = padded_plan(s, &layout);
         // Zeroed once: the planes copied in later overwrite the same inside region only.
         if (n) padded = calloc(n, sizeof(float));
+        if (padded && layout.flat) {
+            flat_out = malloc(layout.flat_count * sizeof(float));
+            if (!flat_out) {
+                free(padded);
+                padded = NULL;
+            }
+        }
     }
 #endif
     size_t chunk = MLC_DW_EPILOGUE_FLOATS / s->out_w;
@@ -113,19 +158,31 @@ void mlc_dwconv2d_f32(mlc_isa isa, const mlc_dwconv2d_shape *s, const float *x, 
         if (padded) {
             if (copied != n * s->channels + c) {
                 // Input (r, col) goes to (pad_top + r, pad_left + col); what falls outside is never read.
-                for (size_t r = 0; r < s->in_h && s->pad_top + r < padded_h; r++) {
-                    if (s->pad_left >= padded_w) break;
-                    size_t cols = padded_w - s->pad_left < s->in_w ? padded_w - s->pad_left : s->in_w;
-                    memcpy(padded + (s->pad_top + r) * padded_w + s->pad_left, xp + r * s->in_w, cols * sizeof(float));
+                for (size_t r = 0; r < s->in_h && s->pad_top + r < layout.height; r++) {
+                    if (s->pad_left >= layout.pitch) break;
+                    size_t cols = layout.pitch - s->pad_left < s->in_w ? layout.pitch - s->pad_left : s->in_w;
+                    memcpy(padded + (s->pad_top + r) * layout.pitch + s->pad_left, xp + r * s->in_w, cols * sizeof(float));
                 }
                 copied = n * s->channels + c;
             }
             p.x = padded;
-            p.in_h = (ptrdiff_t)padded_h;
-            p.in_w = (ptrdiff_t)padded_w;
+            p.in_h = (ptrdiff_t)layout.height;
+            p.in_w = (ptrdiff_t)layout.pitch;
             p.pad_top = 0;
             p.pad_left = 0;
             p.padded = 1;
+            if (layout.flat) {
+                // One output row of flat_count columns, then the out_w valid columns of each output row.
+                p.y = flat_out;
+                p.out_w = (ptrdiff_t)layout.flat_count;
+                rows(&p, 0, 1);
+                float *yp = y + plane * out_plane;
+                for (size_t r = 0; r < s->out_h; r++)
+                    memcpy(yp + r * s->out_w, flat_out + r * layout.out_pitch, s->out_w * sizeof(float));
+                mlc_bias_activation_f32(isa, act, yp, out_plane, bias ? bias[o] : 0.0f,
+                                        residual ? residual + plane * out_plane : NULL);
+                continue;
+            }
         }
         const float b = bias ? bias[o] : 0.0f;
         const float *res = residual ? residual + plane * out_plane : NULL;
@@ -137,4 +194,5 @@ void mlc_dwconv2d_f32(mlc_isa isa, const mlc_dwconv2d_shape *s, const float *x, 
         }
     }
     free(padded);
+    free(flat_out);
 }

@@ -117,7 +117,8 @@ import Testing
         }
     }
 
-    static let widths = Array(1...20) + [23, 27, 31, 32, 33, 37, 40]
+    /// 1...40 and past the 32- and 64-column limits of the padded-copy paths.
+    static let widths = Array(1...20) + [23, 27, 31, 32, 33, 37, 40, 47, 63, 64, 65, 70]
 
     @Test("window x stride x dilation x width x pads x multiplier sweep", arguments: InstructionSet.runnable)
     func geometrySweep(_ isa: InstructionSet) {
