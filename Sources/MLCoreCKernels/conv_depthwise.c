@@ -75,6 +75,7 @@ typedef struct {
     size_t flat_count;      ///< flat: out_h * out_pitch
 } padded_layout;
 
+#if defined(__x86_64__)
 /// The padded copy's layout, or 0 when the plane is read in place.
 ///
 /// Flat (stride 1): with a copy of pitch P, output (oh, ow) at flat f = oh * P + ow reads the copy at
@@ -109,6 +110,7 @@ static size_t padded_plan(const mlc_dwconv2d_shape *s, padded_layout *l) {
     const size_t n = l->pitch * l->height;
     return n <= MLC_DW_PADDED_MAX_FLOATS ? n : 0;
 }
+#endif
 
 void mlc_dwconv2d_f32(mlc_isa isa, const mlc_dwconv2d_shape *s, const float *x, const float *w,
                       const float *bias, const float *residual, mlc_activation act, float *y,
