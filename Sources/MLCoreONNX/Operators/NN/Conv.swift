@@ -246,7 +246,10 @@ struct Conv: Operator {
     /// Direct convolution for groups of one input channel (depthwise, with any channel multiplier), with
     /// the write-back `y = activation((sum + bias) + residual)`. Float32 with 1 or 2 spatial axes runs the C
     /// kernel (``DepthwiseConvolution2D``); float64 and 3-D convolutions run the Swift loop below, where each
-    /// output plane accumulates `kernel size` shifted, scaled rows of one input plane.
+    /// output plane accumulates `kernel size` shifted, scaled rows of one input plane. (The C kernel vs this
+    /// loop on float32, one 3x3 pads-1 Conv node, `bench inference` p50, 1 thread, AVX-512: 32x112x112 s1
+    /// 0.48 -> 0.18 ms, 96x112x112 s2 1.15 -> 0.28, 144x56x56 s1 0.76 -> 0.25, 576x14x14 s1 0.46 -> 0.095,
+    /// 960x7x7 0.36 -> 0.075; MobileNetV2 28.5 -> 23.0 ms.)
     ///
     /// - Parameters:
     ///   - residual: a tensor of the output's shape and type added before the activation (a fused Add), or nil.
