@@ -7,3 +7,4 @@
 #include "mlc_elementwise.h"
 #include "mlc_gbdt.h"
 #include "mlc_qgemm.h"
+#include "mlc_conv.h"
