@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "conv_depthwise_internal.h"
+#include "workspace.h"
 
 // MARK: - Portable body
 
@@ -130,13 +131,13 @@ void mlc_dwconv2d_f32(mlc_isa isa, const mlc_dwconv2d_shape *s, const float *x, 
     if (rows != mlc_dw_rows_baseline) {
         size_t n = padded_plan(s, &layout);
         // Zeroed once: the planes copied in later overwrite the same inside region only.
-        if (n) padded = calloc(n, sizeof(float));
+        if (n) {
+            padded = mlc_workspace(MLC_WS_DW_PADDED, n * sizeof(float));
+            if (padded) memset(padded, 0, n * sizeof(float));
+        }
         if (padded && layout.flat) {
-            flat_out = malloc(layout.flat_count * sizeof(float));
-            if (!flat_out) {
-                free(padded);
-                padded = NULL;
-            }
+            flat_out = mlc_workspace(MLC_WS_DW_FLAT, layout.flat_count * sizeof(float));
+            if (!flat_out) padded = NULL;
         }
     }
 #endif
@@ -195,6 +196,4 @@ void mlc_dwconv2d_f32(mlc_isa isa, const mlc_dwconv2d_shape *s, const float *x, 
             mlc_bias_activation_f32(isa, act, p.y + offset, (end - r) * s->out_w, b, res ? res + offset : NULL);
         }
     }
-    free(padded);
-    free(flat_out);
 }

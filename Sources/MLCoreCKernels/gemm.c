@@ -4,6 +4,7 @@
 #include <string.h>
 #include "mlc_gemm.h"
 #include "gemm_internal.h"
+#include "workspace.h"
 
 #ifndef MLC_SGEMM_SMALL_B_ELEMENTS
 #define MLC_SGEMM_SMALL_B_ELEMENTS (256 * 256)
@@ -187,13 +188,9 @@ static __attribute__((noinline)) int sgemm_packed(mlc_isa isa, int trans_a, int 
     size_t nc_max = round_up(min_sz(cfg.nc, n), cfg.nr);
     size_t a_bytes = round_up(mc_max * kc_max * sizeof(float), 64);
     size_t b_bytes = round_up(nc_max * kc_max * sizeof(float), 64);
-    float *ap = aligned_alloc(64, a_bytes);
-    float *bp = aligned_alloc(64, b_bytes);
-    if (!ap || !bp) {
-        free(ap);
-        free(bp);
-        return -1;
-    }
+    float *ap = mlc_workspace(MLC_WS_GEMM_A, a_bytes);
+    float *bp = mlc_workspace(MLC_WS_GEMM_B, b_bytes);
+    if (!ap || !bp) return -1;
 
     for (size_t jc = 0; jc < n; jc += cfg.nc) {
         size_t nc = min_sz(cfg.nc, n - jc);
@@ -217,8 +214,6 @@ static __attribute__((noinline)) int sgemm_packed(mlc_isa isa, int trans_a, int 
             }
         }
     }
-    free(ap);
-    free(bp);
     return 0;
 }
 

@@ -42,6 +42,22 @@ public struct Tensor: Sendable {
 
     /// A numeric tensor whose elements are not initialized, for kernels that write every element: saves the
     /// zero-fill pass (and, for large buffers, half the page-fault work). String tensors are zero-filled.
+    package static func uninitialized(_ shape: Shape, dtype: DType, pool: BufferPool?) throws -> Tensor {
+        guard let pool else { return try uninitialized(shape, dtype: dtype) }
+        guard dtype != .string, dtype != .bool else { return try Tensor(zeros: shape, dtype: dtype) }
+        let count = try shape.checkedElementCount()
+        let bytes = try shape.checkedByteCount(dtype)
+        return Tensor(shape: shape, dtype: dtype, storage: TensorStorage(uninitializedByteCount: bytes, pool: pool),
+                      offset: 0, count: count)
+    }
+
+    /// A zero-filled tensor whose storage comes from `pool` (see ``BufferPool``); string tensors bypass it.
+    package init(zeros shape: Shape, dtype: DType, pool: BufferPool?) throws {
+        guard pool != nil, dtype != .string else { try self.init(zeros: shape, dtype: dtype); return }
+        self = try Tensor.uninitialized(shape, dtype: dtype, pool: pool)
+        storage.bytes.initializeMemory(as: UInt8.self, repeating: 0, count: Swift.max(storage.byteCount, 1))
+    }
+
     package static func uninitialized(_ shape: Shape, dtype: DType) throws -> Tensor {
         guard dtype != .string, dtype != .bool else { return try Tensor(zeros: shape, dtype: dtype) }
         let count = try shape.checkedElementCount()

@@ -11,6 +11,8 @@ final class TensorStorage: @unchecked Sendable {
     @usableFromInline let bytes: UnsafeMutableRawPointer
     @usableFromInline let byteCount: Int
     @usableFromInline var strings: [String]
+    /// The pool the buffer came from and returns to (nil: allocated and freed directly).
+    let pool: BufferPool?
 
     /// Allocates zero-filled storage of `byteCount` bytes.
     init(byteCount: Int) {
@@ -18,6 +20,7 @@ final class TensorStorage: @unchecked Sendable {
         self.bytes = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(byteCount, 1), alignment: Self.alignment)
         self.bytes.initializeMemory(as: UInt8.self, repeating: 0, count: Swift.max(byteCount, 1))
         self.strings = []
+        self.pool = nil
     }
 
     /// Allocates storage whose bytes are left as they are: only for callers that write every element
@@ -26,13 +29,25 @@ final class TensorStorage: @unchecked Sendable {
         self.byteCount = byteCount
         self.bytes = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(byteCount, 1), alignment: Self.alignment)
         self.strings = []
+        self.pool = nil
+    }
+
+    /// Uninitialized storage served by `pool` (a reused buffer holds whatever its last tensor left).
+    init(uninitializedByteCount byteCount: Int, pool: BufferPool) {
+        self.byteCount = byteCount
+        self.bytes = pool.take(byteCount)
+        self.strings = []
+        self.pool = pool
     }
 
     init(strings: [String]) {
         self.byteCount = 0
         self.bytes = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: Self.alignment)
         self.strings = strings
+        self.pool = nil
     }
 
-    deinit { bytes.deallocate() }
+    deinit {
+        if let pool { pool.recycle(bytes, byteCount: byteCount) } else { bytes.deallocate() }
+    }
 }

@@ -27,6 +27,8 @@ struct RunContext: Sendable {
     var maxLiveBytes: Int = .max
     /// Bytes of the run's intermediate values alive when this step started (see ``InferenceSession/run(_:)``).
     var liveBytes = 0
+    /// Where ``makeTensor(_:_:node:zeroed:)`` takes buffers from (the session's; nil while planning).
+    var pool: BufferPool? = nil
     var kernelOptions: KernelOptions { KernelOptions(threads: threads) }
 
     /// Throws when a new tensor of `bytes` on top of the live intermediate values would exceed

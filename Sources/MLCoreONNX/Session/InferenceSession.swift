@@ -22,6 +22,8 @@ public final class InferenceSession: Sendable {
     public let opsetImports: [String: Int64]
 
     let plan: ExecutionPlan
+    /// Buffers released by earlier runs, reused by later ones (nil when ``SessionOptions/bufferPoolBytes`` is 0).
+    let bufferPool: BufferPool?
 
     /// Loads a model file.
     /// - Throws: ``ONNXError`` naming the file, node or tensor at fault.
@@ -35,6 +37,7 @@ public final class InferenceSession: Sendable {
         self.options = options
         self.opsetImports = model.opsetImports
         self.plan = try Planner(options: options).plan(model)
+        self.bufferPool = options.bufferPoolBytes > 0 ? BufferPool(capacity: options.bufferPoolBytes) : nil
         self.inputs = model.graph.inputs
         self.outputs = model.graph.outputs
     }
@@ -66,7 +69,7 @@ public final class InferenceSession: Sendable {
         try bind(feeds, into: &slots)
 
         let context = RunContext(threads: options.threads, maxTensorBytes: options.maxTensorBytes,
-                                 maxLiveBytes: options.maxLiveBytes)
+                                 maxLiveBytes: options.maxLiveBytes, pool: bufferPool)
         try plan.execute(&slots, context)
 
         var result: [String: Value] = [:]

@@ -16,6 +16,11 @@ public struct SessionOptions: Sendable {
     /// the limit fails with ``ONNXError/limitExceeded(what:value:limit:)`` naming the node. Each run has its own
     /// budget: concurrent runs may together hold more. Default 16 GiB.
     public var maxLiveBytes: Int
+    /// Bytes of idle intermediate buffers the session keeps for its next runs. A run asks for the same buffer
+    /// sizes every time, so once one run has finished the next ones allocate no tensor memory (intermediates
+    /// and outputs are served from what earlier runs released). 0 turns reuse off. Default 1 GiB; the memory
+    /// is freed with the session (and with the last output that came from it).
+    public var bufferPoolBytes: Int = 1 << 30
     /// Largest number of trees in one tree-ensemble node.
     public var maxTrees: Int
     /// Deepest tree in a tree-ensemble node.

@@ -13,7 +13,7 @@ extension RunContext {
             throw ONNXError.limitExceeded(what: "node '\(node)': tensor \(shape) bytes", value: bytes, limit: maxTensorBytes)
         }
         try checkLiveBytes(adding: bytes, shape, dtype, node: node)
-        return zeroed ? try Tensor(zeros: shape, dtype: dtype) : try Tensor.uninitialized(shape, dtype: dtype)
+        return zeroed ? try Tensor(zeros: shape, dtype: dtype, pool: pool) : try Tensor.uninitialized(shape, dtype: dtype, pool: pool)
     }
 }
 
