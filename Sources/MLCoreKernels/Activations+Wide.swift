@@ -47,3 +47,13 @@ extension Activation {
         }
     }
 }
+
+extension Activation {
+    /// `kind` of `count` floats at `x` into `y` (which may equal `x`), on the calling thread: for the short
+    /// vectors of recurrent cells, where a tensor view and a thread partition per call cost more than the math.
+    package static func apply(_ kind: ActivationKind, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                              count: Int, options: KernelOptions) {
+        guard count > 0 else { return }
+        kind.kernelF32((options.elementwiseLevel ?? .baseline).cLevel, x, y, count)
+    }
+}

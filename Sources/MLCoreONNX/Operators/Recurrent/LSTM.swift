@@ -69,6 +69,10 @@ struct LSTM: Operator {
             var iGate = try Tensor(zeros: [hs, batch], dtype: T.dtype), fGate = iGate, cGate = iGate, oGate = iGate, hc = iGate
             let peep = peepholes.map { Array($0[d * 3 * hs..<(d + 1) * 3 * hs]) }  // i, o, f
 
+            // The common cell (float32, sigmoid/tanh/tanh, no peepholes, clip or coupled gates) runs as three
+            // vector activation calls on the contiguous gate rows and two fused loops.
+            let standardCell = T.self == Float.self && peep == nil && clip == nil && !inputForget
+                && f.isPlain(.sigmoid) && g.isPlain(.tanh) && h.isPlain(.tanh)
             for step in 0..<p.maxLength {
                 let columns = p.columns(step: step, reverse: reverse)
                 try GEMM.multiply(rd, hState, into: &gates, options: options)
@@ -76,6 +80,30 @@ struct LSTM: Operator {
                 var cp = cState.unsafeMutableElements(as: T.self)
                 p.addProjection(gp, rows: 0..<4 * hs, gateBase: d * 4 * hs, projection: projection.unsafeElements(as: T.self),
                                 columns: columns, bias: bias, clip: nil)
+                if standardCell {
+                    let n = hs * batch
+                    let gates = UnsafeMutableRawPointer(gp).assumingMemoryBound(to: Float.self)
+                    let c = UnsafeMutableRawPointer(cp).assumingMemoryBound(to: Float.self)
+                    let hcp = UnsafeMutableRawPointer(hc.unsafeMutableElements(as: T.self)).assumingMemoryBound(to: Float.self)
+                    let hp = UnsafeMutableRawPointer(hState.unsafeMutableElements(as: T.self)).assumingMemoryBound(to: Float.self)
+                    Activation.apply(.sigmoid, gates, gates, count: 3 * n, options: options)  // i, o, f
+                    Activation.apply(.tanh, gates + 3 * n, gates + 3 * n, count: n, options: options)  // c̃
+                    for b in 0..<batch where step < p.lengths[b] {
+                        for j in 0..<hs {
+                            let k = j * batch + b
+                            c[k] = gates[2 * n + k] * c[k] + gates[k] * gates[3 * n + k]
+                        }
+                    }
+                    Activation.apply(.tanh, c, hcp, count: n, options: options)
+                    for b in 0..<batch where step < p.lengths[b] {
+                        for j in 0..<hs {
+                            let k = j * batch + b
+                            hp[k] = gates[n + k] * hcp[k]
+                        }
+                    }
+                    if wantY { p.writeOutput(y.unsafeMutableElements(as: T.self), hState.unsafeElements(as: T.self), step: step, d: d, reverse: reverse) }
+                    continue
+                }
                 if let peep {
                     for j in 0..<hs {
                         let pi = peep[j], pf = peep[2 * hs + j]

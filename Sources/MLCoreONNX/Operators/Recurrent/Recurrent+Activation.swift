@@ -32,6 +32,9 @@ struct RecurrentActivation: Sendable, Equatable {
     static let sigmoid = RecurrentActivation(kind: .sigmoid, alpha: 0, beta: 0)
     static let tanh = RecurrentActivation(kind: .tanh, alpha: 0, beta: 0)
 
+    /// Whether this is `kind`, which ignores alpha and beta (Sigmoid, Tanh, Relu).
+    func isPlain(_ kind: Kind) -> Bool { self.kind == kind && !kind.usesAlpha && !kind.usesBeta }
+
     static func kind(_ name: String, _ spec: NodeSpec) throws -> Kind {
         guard let kind = Kind(rawValue: name.lowercased()) else {
             throw spec.error("activation '\(name)' is not one of Relu, Tanh, Sigmoid, Affine, LeakyRelu, ThresholdedRelu, ScaledTanh, HardSigmoid, Elu, Softsign, Softplus")
