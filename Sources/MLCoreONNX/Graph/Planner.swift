@@ -88,8 +88,9 @@ struct Planner {
         }
         // In a model holding half values, a float16 W and bias fuse too: the fused GEMM runs in an adapter on
         // their float32 copies.
+        let index = GraphIndex(graph)
         let fusions = try matMulAddFusions(graph, producer: producer) { name in
-            guard let t = graph.initializers[name] else { return nil }
+            guard let t = graph.initializers[name] ?? index.constant(name) else { return nil }
             guard halfPrecision, t.dtype.isHalfPrecision, !graphInputNames.contains(name) else { return t }
             let owner = ONNXNode(name: "initializer '\(name)'", opType: "Cast", domain: "", inputs: [], outputs: [], attributes: [:])
             return try widened(name, t, NodeSpec(node: owner, opset: 1, constantInputs: [], options: options))

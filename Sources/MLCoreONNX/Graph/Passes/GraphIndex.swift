@@ -28,12 +28,19 @@ struct GraphIndex {
     }
 
     /// The constant value of `name`: an initializer, or the `value` (or `value_float` / `value_int`) of the
-    /// `Constant` node producing it. Nil for anything computed at run time.
-    func constant(_ name: String) -> Tensor? {
+    /// `Constant` node producing it, also through `Identity` nodes (torch's exporter writes a weight shared by
+    /// two layers as an Identity of one initializer). Nil for anything computed at run time.
+    func constant(_ name: String) -> Tensor? { constant(name, depth: 0) }
+
+    private func constant(_ name: String, depth: Int) -> Tensor? {
         if name.isEmpty { return nil }
         if let t = graph.initializers[name] { return t }
-        guard let p = producer[name] else { return nil }
+        // The bound keeps a cyclic (invalid) graph, which the planner rejects later, from recursing forever.
+        guard depth < 64, let p = producer[name] else { return nil }
         let node = graph.nodes[p]
+        if node.opType == "Identity", node.domain.isEmpty, node.inputs.count == 1 {
+            return constant(node.inputs[0], depth: depth + 1)
+        }
         guard node.opType == "Constant", node.domain.isEmpty else { return nil }
         switch (node.attributes["value"], node.attributes["value_float"], node.attributes["value_int"]) {
         case (.tensor(let t)?, _, _): return t
