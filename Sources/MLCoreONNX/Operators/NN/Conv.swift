@@ -142,20 +142,36 @@ struct Conv: Operator {
         let options = context.kernelOptions
         let weights = try w.reshaped([p.outputChannels, k])
 
-        // One image, one group: the GEMM writes the output itself, bias preloaded and accumulated (beta 1).
-        if p.batch == 1 && p.groups == 1 {
+        // One group: each image's GEMM writes its [M, output size] block of the output itself, bias preloaded
+        // and accumulated (beta 1); no copy afterwards.
+        if p.groups == 1 {
+            let m = p.outputChannels
             // Every element is written (bias, then the GEMM with beta 1; or the GEMM with beta 0) unless k == 0.
-            var c = try context.makeTensor([p.outputChannels, oSp], T.dtype, node: spec.name, zeroed: k == 0 && bias == nil)
+            var c = try context.makeTensor([p.batch * m, oSp], T.dtype, node: spec.name, zeroed: k == 0 && bias == nil)
             if c.count == 0 { return try c.reshaped(outShape) }
             if let bias {
                 try c.withUnsafeMutableBufferPointer(as: T.self) { pc in
-                    for o in 0..<p.outputChannels { (pc.baseAddress! + o * oSp).update(repeating: bias[o], count: oSp) }
+                    for row in 0..<p.batch * m { (pc.baseAddress! + row * oSp).update(repeating: bias[row % m], count: oSp) }
                 }
             }
             if k > 0 {
-                var columns = g.isPointwise ? try x.reshaped([k, oSp]) : try context.makeTensor([k, oSp], T.dtype, node: spec.name, zeroed: false)
-                if !g.isPointwise { try unfold(T.self, x, p, images: 0..<1, group: 0, into: &columns, context) }
-                try gemm(weights, columns, &c, beta: bias == nil ? 0 : 1, options)
+                let imageStride = p.channels * g.inputCount
+                let flatInput = try x.reshaped([-1])
+                var unfolded: Tensor? = g.isPointwise ? nil : try context.makeTensor([k, oSp], T.dtype, node: spec.name, zeroed: false)
+                for image in 0..<p.batch {
+                    let columns: Tensor
+                    if g.isPointwise {
+                        columns = try flatInput.rows(image * imageStride..<image * imageStride + k * oSp).reshaped([k, oSp])
+                    } else {
+                        try unfold(T.self, x, p, images: image..<image + 1, group: 0, into: &unfolded!, context)
+                        columns = unfolded!
+                    }
+                    do {
+                        try GEMM.multiply(weights, columns, into: &c, firstRow: image * m, beta: bias == nil ? 0 : 1, options: options)
+                    } catch let error as TensorError {
+                        throw spec.shapeError("\(error)")
+                    }
+                }
             }
             return try c.reshaped(outShape)
         }
