@@ -165,4 +165,51 @@ import Testing
         let diff = zip(try a.scalars(as: Float.self), try r.scalars(as: Float.self)).map { abs($0 - $1) }.max() ?? .infinity
         #expect(diff < 1e-5, "max |diff| \(diff)")
     }
+    // MARK: - GELU
+
+    /// x [3, 37] -> `nodes` -> "y", with scalar constants; runs optimized and as written.
+    static func geluModel(_ nodes: [ONNXNode], constants: [String: Float]) throws -> (ops: [String], diff: Float) {
+        let x = ONNXValueInfo(name: "x", type: .tensor(elementType: .float32, shape: [.fixed(3), .fixed(37)]))
+        let model = ONNXModel(irVersion: 8, opsetImports: ["": 17], producerName: "test", producerVersion: "0",
+                              graph: ONNXGraph(name: "g", nodes: nodes, initializers: constants.mapValues { Tensor(scalar: $0) },
+                                               inputs: [x], outputs: [ONNXValueInfo(name: "y", type: .tensor(elementType: nil, shape: nil))],
+                                               valueInfo: []))
+        let feeds = ["x": tensor([3, 37], seed: 21, scale: 4)]
+        let a = try #require(try InferenceSession(model: model, options: .init(threads: 1)).run(feeds)["y"]?.tensor)
+        let plain = try InferenceSession(model: model, options: .init(threads: 1, graphOptimization: .none))
+        let b = try #require(try plain.run(feeds)["y"]?.tensor)
+        let diff = zip(try a.scalars(as: Float.self), try b.scalars(as: Float.self)).map { abs($0 - $1) }.max() ?? .infinity
+        return (try InferenceSession(model: model, options: .init(threads: 1)).plannedNodes.map(\.opType), diff)
+    }
+
+    static let geluConstants: [String: Float] = ["sqrt2": 1.4142135, "invsqrt2": 0.70710677, "one": 1, "half": 0.5]
+
+    @Test func torchGeluChainFusesIntoOneNode() throws {
+        let nodes = [Self.node("Div", ["x", "sqrt2"], ["d"]), Self.node("Erf", ["d"], ["e"]), Self.node("Add", ["e", "one"], ["a"]),
+                     Self.node("Mul", ["x", "a"], ["m"]), Self.node("Mul", ["m", "half"], ["y"])]
+        let (ops, diff) = try Self.geluModel(nodes, constants: Self.geluConstants)
+        #expect(ops == ["Gelu"], "\(ops)")
+        #expect(diff < 2e-6, "max |diff| \(diff)")
+    }
+
+    @Test func huggingFaceGeluChainWithOperandsSwappedFuses() throws {
+        let nodes = [Self.node("Mul", ["invsqrt2", "x"], ["d"]), Self.node("Erf", ["d"], ["e"]), Self.node("Add", ["one", "e"], ["a"]),
+                     Self.node("Mul", ["half", "x"], ["h"]), Self.node("Mul", ["a", "h"], ["y"])]
+        let (ops, diff) = try Self.geluModel(nodes, constants: Self.geluConstants)
+        #expect(ops == ["Gelu"], "\(ops)")
+        #expect(diff < 2e-6, "max |diff| \(diff)")
+    }
+
+    @Test func nearMissesAreNotFused() throws {
+        // A different scale (x / 2), and a chain whose intermediate is read twice: both run as written.
+        let scaled = [Self.node("Div", ["x", "two"], ["d"]), Self.node("Erf", ["d"], ["e"]), Self.node("Add", ["e", "one"], ["a"]),
+                      Self.node("Mul", ["x", "a"], ["m"]), Self.node("Mul", ["m", "half"], ["y"])]
+        let (ops, diff) = try Self.geluModel(scaled, constants: Self.geluConstants.merging(["two": 2]) { $1 })
+        #expect(!ops.contains("Gelu"), "\(ops)")
+        #expect(diff == 0)
+        let shared = [Self.node("Div", ["x", "sqrt2"], ["d"]), Self.node("Erf", ["d"], ["e"]), Self.node("Add", ["e", "one"], ["a"]),
+                      Self.node("Mul", ["x", "a"], ["m"]), Self.node("Mul", ["m", "half"], ["g"]), Self.node("Add", ["g", "e"], ["y"])]
+        let (ops2, _) = try Self.geluModel(shared, constants: Self.geluConstants)
+        #expect(!ops2.contains("Gelu"), "\(ops2)")
+    }
 }

@@ -63,6 +63,8 @@ enum ActivationFusion: GraphPass {
 
     /// The fused form of an activation node, or nil when it is not one (or its parameters are not constants).
     static func activation(_ node: ONNXNode, _ index: GraphIndex, opset: Int64) -> FusedActivation? {
+        // GeluFusion's com.microsoft Gelu (the erf form) fuses like the ai.onnx one.
+        if node.domain == microsoft, node.opType == "Gelu", node.inputs.count == 1, node.outputs.count == 1 { return FusedActivation(.gelu) }
         guard node.domain.isEmpty, node.outputs.count == 1, !node.inputs.isEmpty else { return nil }
         func float(_ name: String, _ fallback: Float) -> Float? {
             switch node.attributes[name] {

@@ -8,8 +8,9 @@ protocol GraphPass {
 
 enum GraphPasses {
     /// In order: QDQ groups first (they need the written Conv/Gemm), then batch normalizations folded into
-    /// convolutions, then activation fusions (which read the folded convolutions).
-    static var all: [any GraphPass.Type] { [QDQFusion.self, BatchNormFolding.self, ActivationFusion.self] }
+    /// convolutions, then GELU chains into one node, then activation fusions (which read the folded
+    /// convolutions and the fused GELUs).
+    static var all: [any GraphPass.Type] { [QDQFusion.self, BatchNormFolding.self, GeluFusion.self, ActivationFusion.self] }
 
     static func apply(_ model: ONNXModel, level: GraphOptimizationLevel) -> ONNXModel {
         var model = model

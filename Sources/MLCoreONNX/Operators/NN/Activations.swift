@@ -52,6 +52,7 @@ struct ParameterizedActivation: Operator {
         let x = try inputs.tensor(0, spec)
         do {
             switch x.dtype {
+            case .float32 where kind == .gelu && !tanhApproximation: return [.tensor(try erfGelu(x, context))]
             case .float32: return [.tensor(try apply(Float.self, x, context))]
             case .float64: return [.tensor(try apply(Double.self, x, context))]
             default: throw spec.error("element type \(x.dtype) is not supported (float32, float64)")
@@ -59,6 +60,20 @@ struct ParameterizedActivation: Operator {
         } catch let error as TensorError {
             throw spec.error("\(error)")
         }
+    }
+
+    /// The erf GELU in float32 in one pass (the fused-activation kernel), split over threads.
+    func erfGelu(_ x: Tensor, _ context: RunContext) throws -> Tensor {
+        var y = try context.makeTensor(x.shape, .float32, node: spec.name, zeroed: false)
+        let n = x.count
+        let source = x.unsafeElements(as: Float.self), out = y.unsafeMutableElements(as: Float.self)
+        let gelu = FusedActivation(.gelu)
+        NNParallel.forEach(n, threads: context.threads, work: n &* 32) { range in
+            (out + range.lowerBound).update(from: source + range.lowerBound, count: range.count)
+            gelu.apply(out + range.lowerBound, count: range.count)
+        }
+        withExtendedLifetime(x) {}
+        return y
     }
 
     func apply<T: NNFloat>(_: T.Type, _ x: Tensor, _ context: RunContext) throws -> Tensor {

@@ -42,6 +42,8 @@ extension OperatorRegistry {
         r.add(onnx, "Softsign", since: 1) { try ParameterizedActivation(.softsign, $0) }
         r.add(onnx, "Mish", since: 18) { try ParameterizedActivation(.mish, $0) }
         r.add(onnx, "Gelu", since: 20) { try ParameterizedActivation(.gelu, $0) }
+        // onnxruntime's contrib Gelu (erf form, no attributes), which GeluFusion writes.
+        r.add("com.microsoft", "Gelu", since: 1) { try ParameterizedActivation(.gelu, $0) }
         r.add(onnx, "PRelu", since: 1) { try PRelu($0) }
         r.add(onnx, "Clip", since: 1) { try Clip($0, boundsAsInputs: false) }
         r.add(onnx, "Clip", since: 11) { try Clip($0, boundsAsInputs: true) }
