@@ -46,27 +46,29 @@ public enum GEMM {
         run(problem, a, b, &c, alpha: alpha, beta: beta, options: options)
     }
 
-    /// Computes `op(a) * op(b)` (plus `beta` times what is there) into rows `firstRow ..< firstRow + m` of the
-    /// 2-D `c`, `[rows, n]`: a batch of products written in place into one output (a convolution's images),
-    /// with no copy.
+    /// Computes `a * b` (plus `beta` times what is there) into the block of the 2-D `c`, `[rows, columns]`, at
+    /// `firstRow`, `firstColumn`: a batch of products written in place into one output (a convolution's images
+    /// and column blocks), with no copy.
     package static func multiply(
-        _ a: Tensor, _ b: Tensor, into c: inout Tensor, firstRow: Int, beta: Double = 0, options: KernelOptions = .init()
+        _ a: Tensor, _ b: Tensor, into c: inout Tensor, firstRow: Int, firstColumn: Int = 0, beta: Double = 0,
+        options: KernelOptions = .init()
     ) throws {
         var problem = try validate(a, b, transposeA: false, transposeB: false)
         guard c.dtype == a.dtype else { throw TensorError.dtypeMismatch(operation: "gemm output", expected: a.dtype, actual: c.dtype) }
         let sc = c.shape.dims
-        guard sc.count == 2, sc[1] == problem.n, firstRow >= 0, firstRow <= sc[0] - problem.m else {
-            throw TensorError.shapeMismatch(operation: "gemm output rows from \(firstRow)", [problem.m, problem.n], c.shape)
+        guard sc.count == 2, firstRow >= 0, firstRow <= sc[0] - problem.m, firstColumn >= 0, firstColumn <= sc[1] - problem.n else {
+            throw TensorError.shapeMismatch(operation: "gemm output block at (\(firstRow), \(firstColumn))", [problem.m, problem.n], c.shape)
         }
         problem.ldc = Swift.max(sc[1], 1)
+        let offset = firstRow * sc[1] + firstColumn
         let path = options.path ?? KernelPaths.gemm(m: problem.m, n: problem.n, k: problem.k, dtype: a.dtype)
         switch a.dtype {
         case .float32:
             sgemm(problem, path: path, alpha: 1, a.unsafeElements(as: Float.self), b.unsafeElements(as: Float.self),
-                  beta: Float(beta), c.unsafeMutableElements(as: Float.self) + firstRow * problem.n, options: options)
+                  beta: Float(beta), c.unsafeMutableElements(as: Float.self) + offset, options: options)
         default:
             dgemm(problem, path: path, alpha: 1, a.unsafeElements(as: Double.self), b.unsafeElements(as: Double.self),
-                  beta: beta, c.unsafeMutableElements(as: Double.self) + firstRow * problem.n, options: options)
+                  beta: beta, c.unsafeMutableElements(as: Double.self) + offset, options: options)
         }
     }
 

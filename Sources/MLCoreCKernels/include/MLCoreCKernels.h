@@ -8,3 +8,4 @@
 #include "mlc_gbdt.h"
 #include "mlc_qgemm.h"
 #include "mlc_conv.h"
+#include "mlc_winograd.h"
