@@ -89,6 +89,8 @@ struct Planner {
         // In a model holding half values, a float16 W and bias fuse too: the fused GEMM runs in an adapter on
         // their float32 copies.
         let index = GraphIndex(graph)
+        // Values a QuantizeLinear reads (NodeSpec.feedsQuantization).
+        let quantizedValues = Set(graph.nodes.filter { $0.opType == "QuantizeLinear" && $0.domain.isEmpty }.compactMap(\.inputs.first))
         let fusions = try matMulAddFusions(graph, producer: producer) { name in
             guard let t = graph.initializers[name] ?? index.constant(name) else { return nil }
             guard halfPrecision, t.dtype.isHalfPrecision, !graphInputNames.contains(name) else { return t }
@@ -130,6 +132,7 @@ struct Planner {
             var spec = NodeSpec(node: node, opset: opset, constantInputs: constantInputs, options: options,
                                 opsetImports: model.opsetImports)
             spec.wrapsHalfPrecision = halfPrecision
+            spec.feedsQuantization = node.outputs.contains { quantizedValues.contains($0) }
             let op: any Operator
             if halfPrecision && Self.wrapsForHalfPrecision(node) {
                 op = try HalfPrecisionAdapter(spec, factory: entry.factory,

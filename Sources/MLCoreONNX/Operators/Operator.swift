@@ -55,6 +55,10 @@ struct NodeSpec: Sendable {
     /// Whether the node's graph wraps operators in ``HalfPrecisionAdapter``s; its subgraphs are planned alike
     /// (they may read half values of the outer graph without declaring any).
     var wrapsHalfPrecision = false
+    /// Whether a QuantizeLinear reads one of the node's outputs: the value is rounded to a quantization step
+    /// next, where a different float summation order can move it by one step from onnxruntime's, so kernels
+    /// keep the direct summation (Conv takes no Winograd path).
+    var feedsQuantization = false
 
     var name: String { node.name }
     var opType: String { node.opType }

@@ -46,7 +46,7 @@ struct Conv: Operator {
         winogradWeights = nil
         if let w = spec.constantInput(1) { _ = try checkWeight(w.shape, channels: nil) }
         if let b = spec.constantInput(2), let w = spec.constantInput(1) { try checkBias(b, outputChannels: w.shape[0]) }
-        if let w = spec.constantInput(1) { winogradWeights = Self.winogradWeights(w, window, group: group) }
+        if let w = spec.constantInput(1), !spec.feedsQuantization { winogradWeights = Self.winogradWeights(w, window, group: group) }
     }
 
     /// Checks the weight `[M, C / group, k1, ...]` against the attributes (and the input's channels when
