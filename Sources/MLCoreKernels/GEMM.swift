@@ -130,3 +130,17 @@ public enum GEMM {
         }
     }
 }
+
+extension GEMM {
+    /// `c = a * b (+ beta * c)` for row-major float32 buffers with leading dimensions (`a` `[m, k]`, `b` `[k, n]`,
+    /// `c` `[m, n]`), with `options.threads` threads and no tensor checks: for kernels that run many products on
+    /// parts of their own buffers from several threads at once (Winograd's 16 products). The caller guarantees
+    /// the sizes and that no two concurrent calls write the same elements.
+    package static func multiply(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>,
+                                 ldb: Int, into c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0,
+                                 options: KernelOptions) {
+        let p = GEMMProblem(m: m, n: n, k: k, transA: false, transB: false, lda: lda, ldb: ldb, ldc: ldc)
+        sgemm(p, path: options.path ?? KernelPaths.gemm(m: m, n: n, k: k, dtype: .float32), alpha: 1, a, b, beta: beta, c,
+              options: options)
+    }
+}

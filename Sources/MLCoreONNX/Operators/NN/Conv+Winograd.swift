@@ -42,40 +42,55 @@ extension Conv {
         return ((g.output[1] + 1) / 2) * ((g.output[2] + 1) / 2) >= Self.winogradMinTiles
     }
 
-    /// Every image of `x` into `c` `[batch * M, output size]`, plus the bias.
+    /// Every image of `x` into `c` `[batch * M, output size]`, plus the bias. With several threads and images,
+    /// each thread runs whole images (its own transform buffers, single-threaded GEMMs); with one image, the
+    /// transforms split over channels and the 16 GEMMs over threads (each too small to split well itself).
     func winograd(_ x: Tensor, _ p: ConvProblem, bias: [Float]?, into c: inout Tensor, _ context: RunContext) throws {
         guard let u = winogradWeights else { return }
         let g = p.geometry
         let (inH, inW, outH, outW) = (g.input[1], g.input[2], g.output[1], g.output[2])
         let tilesH = (outH + 1) / 2, tilesW = (outW + 1) / 2, tiles = tilesH * tilesW
         let channels = p.channels, m = p.outputChannels
-        var v = try context.makeTensor([16 * channels, tiles], .float32, node: spec.name, zeroed: false)
-        var products = try context.makeTensor([16 * m, tiles], .float32, node: spec.name, zeroed: false)
-        let options = context.kernelOptions
+        let workers = Swift.max(1, Swift.min(context.threads, p.batch))
+        var v = try context.makeTensor([workers * 16 * channels, tiles], .float32, node: spec.name, zeroed: false)
+        var products = try context.makeTensor([workers * 16 * m, tiles], .float32, node: spec.name, zeroed: false)
+        var single = context.kernelOptions
+        single.threads = 1
         let input = x.unsafeElements(as: Float.self), output = c.unsafeMutableElements(as: Float.self)
+        let weights = u.unsafeElements(as: Float.self)
+        let pv = v.unsafeMutableElements(as: Float.self), pm = products.unsafeMutableElements(as: Float.self)
         let (padTop, padLeft) = (g.padBegin[1], g.padBegin[2])
-        for image in 0..<p.batch {
-            let xImage = input + image * channels * g.inputCount
-            let pv = v.unsafeMutableElements(as: Float.self)
-            NNParallel.forEach(channels, threads: context.threads, work: channels &* tiles &* 64) { r in
-                mlc_winograd_f2k3_input_f32(xImage, inH, inW, padTop, padLeft, tilesH, tilesW, channels, r.lowerBound, r.upperBound, pv)
+
+        func image(_ n: Int, _ v: UnsafeMutablePointer<Float>, _ mm: UnsafeMutablePointer<Float>, threads: Int,
+                   _ biasBase: UnsafePointer<Float>?) {
+            let xImage = input + n * channels * g.inputCount, yImage = output + n * m * g.outputCount
+            NNParallel.forEach(channels, threads: threads, work: channels &* tiles &* 64) { r in
+                mlc_winograd_f2k3_input_f32(xImage, inH, inW, padTop, padLeft, tilesH, tilesW, channels, r.lowerBound, r.upperBound, v)
             }
-            for xi in 0..<16 {
-                let a = try u.rows(xi * m..<(xi + 1) * m), b = try v.rows(xi * channels..<(xi + 1) * channels)
-                do {
-                    try GEMM.multiply(a, b, into: &products, firstRow: xi * m, options: options)
-                } catch let error as TensorError {
-                    throw spec.shapeError("\(error)")
+            NNParallel.forEach(16, threads: threads, work: m &* channels &* tiles) { r in
+                for xi in r {
+                    GEMM.multiply(m: m, n: tiles, k: channels, weights + xi * m * channels, lda: channels,
+                                  v + xi * channels * tiles, ldb: tiles, into: mm + xi * m * tiles, ldc: tiles, options: single)
                 }
             }
-            let pm = products.unsafeElements(as: Float.self), yImage = output + image * m * g.outputCount
-            func transformOut(_ biasBase: UnsafePointer<Float>?) {
-                NNParallel.forEach(m, threads: context.threads, work: m &* tiles &* 64) { r in
-                    mlc_winograd_f2k3_output_f32(pm, m, tilesH, tilesW, outH, outW, biasBase, r.lowerBound, r.upperBound, yImage)
-                }
+            NNParallel.forEach(m, threads: threads, work: m &* tiles &* 64) { r in
+                mlc_winograd_f2k3_output_f32(mm, m, tilesH, tilesW, outH, outW, biasBase, r.lowerBound, r.upperBound, yImage)
             }
-            if let bias { bias.withUnsafeBufferPointer { transformOut($0.baseAddress) } } else { transformOut(nil) }
         }
+        func run(_ biasBase: UnsafePointer<Float>?) {
+            if workers == 1 {
+                for n in 0..<p.batch { image(n, pv, pm, threads: context.threads, biasBase) }
+                return
+            }
+            NNParallel.forEach(workers, threads: workers, work: .max) { range in
+                for worker in range {
+                    for n in stride(from: worker, to: p.batch, by: workers) {
+                        image(n, pv + worker * 16 * channels * tiles, pm + worker * 16 * m * tiles, threads: 1, biasBase)
+                    }
+                }
+            }
+        }
+        if let bias { bias.withUnsafeBufferPointer { run($0.baseAddress) } } else { run(nil) }
         withExtendedLifetime((x, u, v, products)) {}
     }
 }
