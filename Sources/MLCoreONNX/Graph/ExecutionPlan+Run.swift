@@ -12,6 +12,9 @@ extension ExecutionPlan {
         var slotBytes = [Int](repeating: 0, count: slotCount)
         // A subgraph's run starts from its caller's live bytes (its captured values are the caller's).
         var liveBytes = context.liveBytes
+        // One argument array for every step (emptied right after each call, so that no value outlives its last
+        // reader): an allocation per node saved.
+        var args: [Value?] = []
         for step in steps {
             context.liveBytes = liveBytes
             let results: [Value]
@@ -24,7 +27,9 @@ extension ExecutionPlan {
                 context.liveBytes = liveBytes
                 results = try op.runInPlace(&x, context) ? [.tensor(x)] : try op.run([.tensor(x)], context)
             } else {
-                let args = step.inputs.map { $0.flatMap { slots[$0] } }
+                args.removeAll(keepingCapacity: true)
+                for input in step.inputs { args.append(input.flatMap { slots[$0] }) }
+                defer { args.removeAll(keepingCapacity: true) }
                 results = try step.op.run(args, context)
             }
             for (i, slot) in step.outputs.enumerated() {
