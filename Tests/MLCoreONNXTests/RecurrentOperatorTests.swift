@@ -87,4 +87,42 @@ import Testing
             #expect(try threaded[i].scalars(as: Float.self) == a, "\(op) output \(i): 2 threads")
         }
     }
+
+    /// The float32 standard LSTM cell runs in one fused C loop per direction (LSTM+Fused.swift); float64 runs the
+    /// general per-step loop (checked against onnxruntime by the parity fixtures). They must agree on shapes that
+    /// reach every branch of the fused kernel: batch blocks of 4 plus 1-3 left over, gate widths with and
+    /// without a tail past the 32-column blocks, rows that finish early (sequence_lens, including 0), both layouts,
+    /// and initial states.
+    @Test("fused float32 LSTM agrees with the general loop", arguments: [(1, 16), (5, 13), (9, 40), (4, 3)])
+    func fusedLSTMAgrees(_ batch: Int, _ hidden: Int) throws {
+        let seq = 6, input = 5
+        for layout in [0, 1] {
+            for withLengths in [false, true] {
+                func inputs(_ dtype: DType) throws -> [Tensor?] {
+                    let xShape: Shape = layout == 1 ? [batch, seq, input] : [seq, batch, input]
+                    let stateShape: Shape = layout == 1 ? [batch, 2, hidden] : [2, batch, hidden]
+                    var t: [Tensor?] = [NNOperatorTests.pattern(xShape, dtype: dtype),
+                                        NNOperatorTests.pattern([2, 4 * hidden, input], 5, 1, 13, 8, 0.75, dtype: dtype),
+                                        NNOperatorTests.pattern([2, 4 * hidden, hidden], 3, 2, 11, 16, 0.3, dtype: dtype),
+                                        NNOperatorTests.pattern([2, 8 * hidden], 3, 1, 5, 8, 0.25, dtype: dtype)]
+                    let lengths = (0..<batch).map { Int32(withLengths ? ($0 * 5 + 2) % (seq + 1) : seq) }
+                    t.append(try Tensor(shape: [batch], scalars: lengths))
+                    t.append(NNOperatorTests.pattern(stateShape, 5, 2, 9, 9, 0.5, dtype: dtype))
+                    t.append(NNOperatorTests.pattern(stateShape, 7, 1, 11, 10, 0.5, dtype: dtype))
+                    return t
+                }
+                let attrs: [String: ONNXAttribute] = ["hidden_size": .int(Int64(hidden)), "direction": .string("bidirectional"),
+                                                      "layout": .int(Int64(layout))]
+                let label = "batch \(batch) hidden \(hidden) layout \(layout) lengths \(withLengths)"
+                let fused = try NNOperatorTests.run("LSTM", try inputs(.float32), attrs, outputs: 3, constants: [1, 2, 3])
+                let general = try NNOperatorTests.run("LSTM", try inputs(.float64), attrs, outputs: 3, constants: [1, 2, 3])
+                for i in 0..<3 {
+                    let a = try fused[i].scalars(as: Float.self), b = try general[i].scalars(as: Double.self)
+                    #expect(a.count == b.count, "\(label) output \(i): sizes")
+                    let worst = zip(a, b).map { abs(Double($0) - $1) }.max() ?? 0
+                    #expect(worst <= 1e-5, "\(label) output \(i): fused float32 vs float64 differ by \(worst)")
+                }
+            }
+        }
+    }
 }

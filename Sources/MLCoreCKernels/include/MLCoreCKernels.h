@@ -9,3 +9,4 @@
 #include "mlc_qgemm.h"
 #include "mlc_conv.h"
 #include "mlc_winograd.h"
+#include "mlc_recurrent.h"

