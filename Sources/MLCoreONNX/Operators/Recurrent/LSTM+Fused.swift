@@ -27,20 +27,16 @@ extension LSTM {
         let projT = p.batchMajor ? rowStride : batch * rowStride, projB = p.batchMajor ? p.seqLength * rowStride : rowStride
         let yT = p.batchMajor ? nd * hs : nd * batch * hs, yB = p.batchMajor ? p.seqLength * nd * hs : hs
         let lengths = p.lengths.map(Int64.init)
-        let r = try p.r.scalars(as: Float.self)
-        let bAll = try p.b?.scalars(as: Float.self)
-        var rt = [Float](repeating: 0, count: hs * 4 * hs)
+        // R^T of every direction: made at load when R is an initializer (the usual case), else here.
+        let rtAll = fusedRecurrence.flatMap { $0.count == nd * 4 * hs * hs ? $0 : nil }
+            ?? Self.transposedRecurrence(p.r.unsafeElements(as: Float.self), directions: nd, hidden: hs)
+        let bAll = p.b.map { $0.unsafeElements(as: Float.self) }
         var h = [Float](repeating: 0, count: batch * hs), c = h
         var scratch = [Float](repeating: 0, count: batch * 4 * hs)
         var bias = [Float](repeating: 0, count: 4 * hs)
 
         for d in 0..<nd {
             let reverse = attributes.direction == .reverse || d == 1
-            // R^T of this direction: [hidden, 4 * hidden].
-            let rBase = d * 4 * hs * hs
-            for g in 0..<4 * hs {
-                for k in 0..<hs { rt[k * 4 * hs + g] = r[rBase + g * hs + k] }
-            }
             if let bAll {
                 let n = 4 * hs
                 for j in 0..<n { bias[j] = bAll[2 * d * n + j] + bAll[(2 * d + 1) * n + j] }
@@ -48,7 +44,7 @@ extension LSTM {
             try loadState(&h, inputs, 5, d, p)
             try loadState(&c, inputs, 6, d, p)
             let yBase = p.batchMajor ? d * hs : d * batch * hs
-            rt.withUnsafeBufferPointer { rtp in
+            rtAll.withUnsafeBufferPointer { rtp in
                 bias.withUnsafeBufferPointer { bp in
                     lengths.withUnsafeBufferPointer { lp in
                         h.withUnsafeMutableBufferPointer { hp in
@@ -59,7 +55,7 @@ extension LSTM {
                                         hidden: hs, batch: batch, steps: p.maxLength, lengths: lp.baseAddress!, reverse: reverse,
                                         projection: projection.unsafeElements(as: Float.self) + d * 4 * hs, projectionTimeStride: projT,
                                         projectionBatchStride: projB, bias: p.b == nil ? nil : bp.baseAddress!,
-                                        recurrenceTransposed: rtp.baseAddress!, h: hp.baseAddress!, c: cp.baseAddress!,
+                                        recurrenceTransposed: rtp.baseAddress! + d * 4 * hs * hs, h: hp.baseAddress!, c: cp.baseAddress!,
                                         y: yp, outputTimeStride: yT, outputBatchStride: yB, scratch: sp.baseAddress!, options: options)
                                 }
                             }
@@ -77,6 +73,20 @@ extension LSTM {
             }
         }
         return [.tensor(y), .tensor(yh), .tensor(yc)]
+    }
+
+    /// R (`[directions, 4 * hidden, hidden]`) as one `[hidden, 4 * hidden]` R^T per direction, back to back.
+    static func transposedRecurrence(_ r: UnsafePointer<Float>, directions: Int, hidden hs: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: directions * 4 * hs * hs) { out, count in
+            let o = out.baseAddress!
+            for d in 0..<directions {
+                let src = r + d * 4 * hs * hs, dst = o + d * 4 * hs * hs
+                for g in 0..<4 * hs {
+                    for k in 0..<hs { dst[k * 4 * hs + g] = src[g * hs + k] }
+                }
+            }
+            count = directions * 4 * hs * hs
+        }
     }
 
     /// Initial state `index` (initial_h, initial_c) of direction `d` into `state`, batch-major (zeros without it).

@@ -21,6 +21,8 @@ struct LSTM: Operator {
     /// Per direction: f, g, h.
     let activations: [[RecurrentActivation]]
     let inputForget: Bool
+    /// R^T per direction for the fused cell, when R is a float32 initializer of the expected rank.
+    let fusedRecurrence: [Float]?
 
     init(_ spec: NodeSpec) throws {
         self.spec = spec
@@ -28,6 +30,12 @@ struct LSTM: Operator {
         activations = try RecurrentActivation.parseConsumed(spec, perDirection: 3, numDirections: attributes.numDirections,
                                                            defaults: [.sigmoid, .tanh, .tanh])
         inputForget = try spec.int("input_forget", default: 0) != 0
+        if let r = spec.constantInput(2), r.dtype == .float32, r.rank == 3, r.shape[0] == attributes.numDirections,
+           r.shape[1] == 4 * r.shape[2], r.shape[2] > 0 {
+            fusedRecurrence = Self.transposedRecurrence(r.unsafeElements(as: Float.self), directions: r.shape[0], hidden: r.shape[2])
+        } else {
+            fusedRecurrence = nil
+        }
     }
 
     func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
