@@ -15,10 +15,28 @@ extension ExecutionPlan {
         // One argument array for every step (emptied right after each call, so that no value outlives its last
         // reader): an allocation per node saved.
         var args: [Value?] = []
-        for step in steps {
+        // Shape computations: `memo` is the remembered run while every root so far matched; `recording` collects
+        // this run's values once one did not (or when nothing is remembered yet).
+        let memo = shapeMemo, roles = memo?.roles
+        var hits = memo?.current
+        var recording: (shapes: [Shape?], values: [[Value]?])? = nil
+        if memo != nil && hits == nil { recording = ([Shape?](repeating: nil, count: steps.count), [[Value]?](repeating: nil, count: steps.count)) }
+        for (index, step) in steps.enumerated() {
             context.liveBytes = liveBytes
             let results: [Value]
-            if let op = step.inPlaceOp, let input = step.inputs[0], case .tensor(var x)? = slots[input] {
+            let role = roles?[index] ?? .none
+            if role == .root, let snapshot = hits {
+                let seen = step.inputs[0].flatMap { slots[$0]?.tensor?.shape }
+                if seen == nil || seen != snapshot.rootShapes[index] {
+                    // From here on this run computes; it starts from what matched so far.
+                    hits = nil
+                    recording = (Array(snapshot.rootShapes[..<index]) + [Shape?](repeating: nil, count: steps.count - index),
+                                 Array(snapshot.values[..<index]) + [[Value]?](repeating: nil, count: steps.count - index))
+                }
+            }
+            if role != .none, let snapshot = hits, let kept = snapshot.values[index] {
+                results = kept
+            } else if let op = step.inPlaceOp, let input = step.inputs[0], case .tensor(var x)? = slots[input] {
                 // The input's last reader: empty its slot so that `x` holds the only reference (unless the
                 // caller or another slot shares the buffer, in which case writing it copies first).
                 slots[input] = nil
@@ -31,6 +49,10 @@ extension ExecutionPlan {
                 for input in step.inputs { args.append(input.flatMap { slots[$0] }) }
                 defer { args.removeAll(keepingCapacity: true) }
                 results = try step.op.run(args, context)
+            }
+            if role != .none, recording != nil {
+                if role == .root { recording!.shapes[index] = step.inputs[0].flatMap { slots[$0]?.tensor?.shape } }
+                recording!.values[index] = ShapeMemo.keepable(results)
             }
             for (i, slot) in step.outputs.enumerated() {
                 guard let slot else { continue }
@@ -58,6 +80,7 @@ extension ExecutionPlan {
                 slotBytes[slot] = 0
             }
         }
+        if let memo, let recording { memo.store(.init(rootShapes: recording.shapes, values: recording.values)) }
     }
 }
 

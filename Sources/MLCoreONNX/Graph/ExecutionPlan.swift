@@ -52,4 +52,13 @@ struct ExecutionPlan: Sendable {
     var inputs: [(info: ONNXValueInfo, slot: Int)]
     /// Graph outputs in declared order.
     var outputs: [(info: ONNXValueInfo, slot: Int)]
+    /// Shape computations remembered across runs (a session's top-level plan at optimization level basic or all).
+    var shapeMemo: ShapeMemo? = nil
+
+    /// This plan with its shape computations remembered across runs (see ``ShapeMemo``).
+    func memoizingShapes() -> ExecutionPlan {
+        var plan = self
+        plan.shapeMemo = ShapeMemo(steps: steps, constantSlots: Set(constants.map(\.slot)))
+        return plan
+    }
 }

@@ -36,7 +36,8 @@ public final class InferenceSession: Sendable {
     public init(model: ONNXModel, options: SessionOptions = .init()) throws {
         self.options = options
         self.opsetImports = model.opsetImports
-        self.plan = try Planner(options: options).plan(model)
+        let plan = try Planner(options: options).plan(model)
+        self.plan = options.graphOptimization >= .basic ? plan.memoizingShapes() : plan
         self.bufferPool = options.bufferPoolBytes > 0 ? BufferPool(capacity: options.bufferPoolBytes) : nil
         self.inputs = model.graph.inputs
         self.outputs = model.graph.outputs
