@@ -212,4 +212,30 @@ import Testing
         let (ops2, _) = try Self.geluModel(shared, constants: Self.geluConstants)
         #expect(!ops2.contains("Gelu"), "\(ops2)")
     }
+
+    /// 1x1 convolutions (two images; bias only, bias + Relu, bias + residual + Relu, no bias + residual) run as
+    /// GEMMs on the NCHW input with the bias, residual and activation applied after each GEMM (Conv+Pointwise.swift).
+    /// The reference is the graph as written (Conv, Add and Relu nodes each checked against onnxruntime).
+    @Test(arguments: [(true, false, true), (true, true, false), (true, true, true), (false, true, true)])
+    func pointwiseConvolutionEpilogue(_ withBias: Bool, _ withResidual: Bool, _ withRelu: Bool) throws {
+        var nodes = [Self.node("Conv", ["x", "w"] + (withBias ? ["b"] : []), ["c"])]
+        var last = "c"
+        if withResidual { nodes.append(Self.node("Add", [last, "z"], ["s"])); last = "s" }
+        if withRelu { nodes.append(Self.node("Relu", [last], ["r"])); last = "r" }
+        let initializers: [String: Tensor] = ["w": Self.tensor([6, 5, 1, 1], seed: 11), "b": Self.tensor([6], seed: 12)]
+        let x = ONNXValueInfo(name: "x", type: .tensor(elementType: .float32, shape: [.fixed(2), .fixed(5), .fixed(9), .fixed(13)]))
+        let z = ONNXValueInfo(name: "z", type: .tensor(elementType: .float32, shape: [.fixed(2), .fixed(6), .fixed(9), .fixed(13)]))
+        let model = ONNXModel(irVersion: 8, opsetImports: ["": 17], producerName: "test", producerVersion: "0",
+                              graph: ONNXGraph(name: "g", nodes: nodes, initializers: initializers, inputs: [x, z],
+                                               outputs: [ONNXValueInfo(name: last, type: .tensor(elementType: nil, shape: nil))],
+                                               valueInfo: []))
+        let feeds = ["x": Self.tensor([2, 5, 9, 13], seed: 13, scale: 2), "z": Self.tensor([2, 6, 9, 13], seed: 14)]
+        let optimized = try InferenceSession(model: model, options: .init(threads: 1))
+        let plain = try InferenceSession(model: model, options: .init(threads: 1, graphOptimization: .none))
+        let a = try #require(try optimized.run(feeds)[last]?.tensor), b = try #require(try plain.run(feeds)[last]?.tensor)
+        #expect(a.shape == [2, 6, 9, 13] && b.shape == a.shape)
+        let diff = zip(try a.scalars(as: Float.self), try b.scalars(as: Float.self)).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(diff < 1e-5, "bias \(withBias) residual \(withResidual) relu \(withRelu): max |diff| \(diff)")
+        if withResidual || withRelu { #expect(optimized.plannedNodes.map(\.opType) == ["FusedConv"], "\(optimized.plannedNodes.map(\.opType))") }
+    }
 }

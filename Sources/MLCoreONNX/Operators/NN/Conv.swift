@@ -128,6 +128,10 @@ struct Conv: Operator {
             }
             try depthwise(x, w, kernelBias, p, &y, threads: context.threads,
                           level: context.kernelOptions.instructionSet ?? .detected)
+        } else if T.self == Float.self, p.groups == 1, !runsWinograd(p), sum == nil || sum!.shape == outShape {
+            // Bias, Z and the activation applied to each block of the GEMM's output right after it is written.
+            let epilogue = BlockEpilogue(bias: biasValues as! [Float]?, sum: sum, activation: activation)
+            return try gemmConvolution(T.self, x, w, nil, p, outShape, context, epilogue: epilogue)
         } else {
             y = try gemmConvolution(T.self, x, w, kernelBias, p, outShape, context)
         }
@@ -139,7 +143,7 @@ struct Conv: Operator {
 
     /// The im2col + GEMM path (and the pointwise path, which needs no unfolding).
     func gemmConvolution<T: NNFloat>(_: T.Type, _ x: Tensor, _ w: Tensor, _ bias: [T]?, _ p: ConvProblem,
-                                     _ outShape: Shape, _ context: RunContext) throws -> Tensor {
+                                     _ outShape: Shape, _ context: RunContext, epilogue: BlockEpilogue? = nil) throws -> Tensor {
         let g = p.geometry
         let k = try nnProduct([p.inputChannelsPerGroup, g.kernelCount], spec)
         let mg = p.outputChannelsPerGroup
@@ -174,6 +178,10 @@ struct Conv: Operator {
                 let blockColumns = g.output[0] * rowsPerBlock * oW
                 var unfolded: Tensor? = g.isPointwise ? nil : try context.makeTensor([k, blockColumns], T.dtype, node: spec.name, zeroed: false)
                 for image in 0..<p.batch {
+                    if g.isPointwise, let epilogue {
+                        try pointwise(weights, x, image: image, p, into: &c, epilogue, context)
+                        continue
+                    }
                     if g.isPointwise {
                         let columns = try flatInput.rows(image * imageStride..<image * imageStride + k * oSp).reshaped([k, oSp])
                         try gemm(weights, columns, &c, row: image * m, column: 0, beta: bias == nil ? 0 : 1, options)
@@ -186,8 +194,16 @@ struct Conv: Operator {
                         try unfold(T.self, x, p, images: image..<image + 1, group: 0,
                                    outputRows: g.output[0] == 1 ? rows : nil, into: &unfolded!, context)
                         try gemm(weights, unfolded!, &c, row: image * m, column: first * oW, beta: bias == nil ? 0 : 1, options)
+                        if let epilogue {
+                            epilogue.apply(to: c.unsafeMutableElements(as: Float.self), rows: image * m..<(image + 1) * m,
+                                           channels: m, columns: first * oW..<first * oW + width, rowLength: oSp,
+                                           threads: context.threads)
+                        }
                     }
                 }
+            } else if let epilogue {
+                epilogue.apply(to: c.unsafeMutableElements(as: Float.self), rows: 0..<p.batch * m, channels: m,
+                               columns: 0..<oSp, rowLength: oSp, threads: context.threads)
             }
             return try c.reshaped(outShape)
         }
@@ -324,6 +340,11 @@ struct Conv: Operator {
                                 let start = (id * iH + ih) * iW + offsetW
                                 if sW == 1 {
                                     (d + lo).update(from: plane + (start + lo), count: hi - lo)
+                                } else if sW == 2 {
+                                    // A constant stride: LLVM vectorizes it as interleaved loads (the first
+                                    // layer of most image networks is stride 2).
+                                    let src = plane + start
+                                    for ow in lo..<hi { d[ow] = src[ow &* 2] }
                                 } else {
                                     for ow in lo..<hi { d[ow] = plane[start + ow * sW] }
                                 }
