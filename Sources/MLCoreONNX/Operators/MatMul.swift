@@ -24,7 +24,7 @@ struct MatMul: Operator {
         let batchA = Shape(Array(a2.shape.dims.dropLast(2))), batchB = Shape(Array(b2.shape.dims.dropLast(2)))
         let plan = try BroadcastPlan([batchA, batchB], node: spec)
         var outDims = plan.outShape.dims + [m, n]
-        var out = try context.makeTensor(Shape(outDims), a.dtype, node: spec.name)
+        var out = try context.makeTensor(Shape(outDims), a.dtype, node: spec.name, zeroed: k == 0)  // the GEMMs write every element
         let batches = plan.count
         let options = context.kernelOptions
 
@@ -40,36 +40,19 @@ struct MatMul: Operator {
             plan.forEachRow { _, offs, count, st in
                 for j in 0..<count { pairs.append((offs[0] + j * st[0], offs[1] + j * st[1])) }
             }
+            // Each product writes its own rows of the output (no per-batch tensor, no concatenation).
             let aFlat = try a2.reshaped([-1, k]), bFlat = try b2.reshaped([-1, n])
-            var results: [Tensor] = []
-            results.reserveCapacity(batches)
-            for (ia, ib) in pairs {
+            var c = try out.reshaped([batches * m, n])
+            for (i, (ia, ib)) in pairs.enumerated() {
                 let lhs = try aFlat.rows(ia * m..<ia * m + m)
                 let rhs = try bFlat.rows(ib * k..<ib * k + k)
-                results.append(try GEMM.multiply(lhs, rhs, options: options))
+                try GEMM.multiply(lhs, rhs, into: &c, firstRow: i * m, firstColumn: 0, beta: 0, options: options)
             }
-            out = try concatenateRows(results, shape: Shape(outDims), dtype: a.dtype, context: context)
+            out = try c.reshaped(Shape(outDims))
         }
         if a.rank == 1 { outDims.remove(at: outDims.count - 2) }
         if b.rank == 1 { outDims.removeLast() }
         return [.tensor(try out.reshaped(Shape(outDims)))]
-    }
-
-    func concatenateRows(_ parts: [Tensor], shape: Shape, dtype: DType, context: RunContext) throws -> Tensor {
-        var out = try context.makeTensor(shape, dtype, node: spec.name)
-        func copy<T: TensorScalar>(_: T.Type) throws {
-            try out.withUnsafeMutableBufferPointer(as: T.self) { dst in
-                var offset = 0
-                for p in parts {
-                    try p.withUnsafeBufferPointer(as: T.self) { src in
-                        for i in 0..<src.count { dst[offset + i] = src[i] }
-                        offset += src.count
-                    }
-                }
-            }
-        }
-        if dtype == .float32 { try copy(Float.self) } else { try copy(Double.self) }
-        return out
     }
 }
 

@@ -22,7 +22,13 @@ struct Transpose: Operator {
         if let perm {
             guard perm.count == rank else { throw spec.error("perm \(perm) has \(perm.count) entries for an input of rank \(rank) \(x.shape)") }
             order = perm.map { Int($0) }
-            guard Set(order) == Set(0..<rank) else { throw spec.error("perm \(perm) is not a permutation of 0..<\(rank)") }
+            // A permutation: every axis in range, none twice (a flag array: two Sets per run cost more than the
+            // copy of a small tensor).
+            var seen = [Bool](repeating: false, count: rank)
+            for axis in order {
+                guard axis >= 0, axis < rank, !seen[axis] else { throw spec.error("perm \(perm) is not a permutation of 0..<\(rank)") }
+                seen[axis] = true
+            }
         } else {
             order = Array((0..<rank).reversed())
         }
