@@ -46,14 +46,14 @@ public enum GEMM {
         run(problem, a, b, &c, alpha: alpha, beta: beta, options: options)
     }
 
-    /// Computes `a * b` (plus `beta` times what is there) into the block of the 2-D `c`, `[rows, columns]`, at
+    /// Computes `alpha * op(a) * op(b)` (plus `beta` times what is there) into the block of the 2-D `c`, `[rows, columns]`, at
     /// `firstRow`, `firstColumn`: a batch of products written in place into one output (a convolution's images
     /// and column blocks), with no copy.
     package static func multiply(
-        _ a: Tensor, _ b: Tensor, into c: inout Tensor, firstRow: Int, firstColumn: Int = 0, beta: Double = 0,
-        options: KernelOptions = .init()
+        _ a: Tensor, _ b: Tensor, into c: inout Tensor, firstRow: Int, firstColumn: Int = 0, transposeA: Bool = false,
+        transposeB: Bool = false, alpha: Double = 1, beta: Double = 0, options: KernelOptions = .init()
     ) throws {
-        var problem = try validate(a, b, transposeA: false, transposeB: false)
+        var problem = try validate(a, b, transposeA: transposeA, transposeB: transposeB)
         guard c.dtype == a.dtype else { throw TensorError.dtypeMismatch(operation: "gemm output", expected: a.dtype, actual: c.dtype) }
         let sc = c.shape.dims
         guard sc.count == 2, firstRow >= 0, firstRow <= sc[0] - problem.m, firstColumn >= 0, firstColumn <= sc[1] - problem.n else {
@@ -64,10 +64,10 @@ public enum GEMM {
         let path = options.path ?? KernelPaths.gemm(m: problem.m, n: problem.n, k: problem.k, dtype: a.dtype)
         switch a.dtype {
         case .float32:
-            sgemm(problem, path: path, alpha: 1, a.unsafeElements(as: Float.self), b.unsafeElements(as: Float.self),
+            sgemm(problem, path: path, alpha: Float(alpha), a.unsafeElements(as: Float.self), b.unsafeElements(as: Float.self),
                   beta: Float(beta), c.unsafeMutableElements(as: Float.self) + offset, options: options)
         default:
-            dgemm(problem, path: path, alpha: 1, a.unsafeElements(as: Double.self), b.unsafeElements(as: Double.self),
+            dgemm(problem, path: path, alpha: alpha, a.unsafeElements(as: Double.self), b.unsafeElements(as: Double.self),
                   beta: beta, c.unsafeMutableElements(as: Double.self) + offset, options: options)
         }
     }

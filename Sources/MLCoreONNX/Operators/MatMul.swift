@@ -24,31 +24,22 @@ struct MatMul: Operator {
         let batchA = Shape(Array(a2.shape.dims.dropLast(2))), batchB = Shape(Array(b2.shape.dims.dropLast(2)))
         let plan = try BroadcastPlan([batchA, batchB], node: spec)
         var outDims = plan.outShape.dims + [m, n]
-        var out = try context.makeTensor(Shape(outDims), a.dtype, node: spec.name, zeroed: k == 0)  // the GEMMs write every element
         let batches = plan.count
-        let options = context.kernelOptions
-
+        let out: Tensor
         if batches == 1 {
             let lhs = try a2.reshaped([m, k]), rhs = try b2.reshaped([k, n])
-            var c = try out.reshaped([m, n])
-            try GEMM.multiply(lhs, rhs, into: &c, options: options)
+            var c = try context.makeTensor([m, n], a.dtype, node: spec.name, zeroed: k == 0)  // the GEMM writes every element
+            try GEMM.multiply(lhs, rhs, into: &c, options: context.kernelOptions)
             out = c
         } else {
-            // Offsets of each batch's matrices, then one GEMM per batch into the output rows.
+            // The matrices each product reads (broadcast batch axes repeat an index, never a copy).
             var pairs: [(Int, Int)] = []
             pairs.reserveCapacity(batches)
             plan.forEachRow { _, offs, count, st in
                 for j in 0..<count { pairs.append((offs[0] + j * st[0], offs[1] + j * st[1])) }
             }
-            // Each product writes its own rows of the output (no per-batch tensor, no concatenation).
-            let aFlat = try a2.reshaped([-1, k]), bFlat = try b2.reshaped([-1, n])
-            var c = try out.reshaped([batches * m, n])
-            for (i, (ia, ib)) in pairs.enumerated() {
-                let lhs = try aFlat.rows(ia * m..<ia * m + m)
-                let rhs = try bFlat.rows(ib * k..<ib * k + k)
-                try GEMM.multiply(lhs, rhs, into: &c, firstRow: i * m, firstColumn: 0, beta: 0, options: options)
-            }
-            out = try c.reshaped(Shape(outDims))
+            out = try batchedGEMM(a2, pairs.map(\.0), transposeA: false, b2, pairs.map(\.1), transposeB: false,
+                                  m: m, n: n, k: k, spec, context)
         }
         if a.rank == 1 { outDims.remove(at: outDims.count - 2) }
         if b.rank == 1 { outDims.removeLast() }

@@ -11,8 +11,8 @@ extension LSTM {
 
     /// The float32 standard-cell LSTM with every step of a direction in one kernel call
     /// (``RecurrentCell/lstmDirection``): the input projection is one GEMM laid out one row of `4 * hidden` gate
-    /// values per (time, batch row), the state is batch-major, and R is transposed once per run. nil when the
-    /// kernel options ask for the reference path (the caller's general loop runs instead).
+    /// values per (time, batch row), the state is batch-major, and R^T comes from load (``fusedRecurrence``) when R
+    /// is an initializer. nil when the kernel options ask for the reference path (the caller's general loop runs).
     func computeFused(_ p: RecurrentProblem, _ inputs: [Value?], _ context: RunContext) throws -> [Value]? {
         let hs = p.hidden, batch = p.batch, nd = p.numDirections, options = context.kernelOptions
         guard RecurrentCell.runs(options) else { return nil }
@@ -31,9 +31,11 @@ extension LSTM {
         let rtAll = fusedRecurrence.flatMap { $0.count == nd * 4 * hs * hs ? $0 : nil }
             ?? Self.transposedRecurrence(p.r.unsafeElements(as: Float.self), directions: nd, hidden: hs)
         let bAll = p.b.map { $0.unsafeElements(as: Float.self) }
-        var h = [Float](repeating: 0, count: batch * hs), c = h
-        var scratch = [Float](repeating: 0, count: batch * 4 * hs)
-        var bias = [Float](repeating: 0, count: 4 * hs)
+        // State (h, c: batch rows of hidden), the kernel's gate scratch and the summed bias, in one buffer.
+        let work = UnsafeMutableBufferPointer<Float>.allocate(capacity: batch * hs * 2 + batch * 4 * hs + 4 * hs)
+        defer { work.deallocate() }
+        let h = work.baseAddress!, c = h + batch * hs, scratch = c + batch * hs, bias = scratch + batch * 4 * hs
+        let projectionBase = projection.unsafeElements(as: Float.self)
 
         for d in 0..<nd {
             let reverse = attributes.direction == .reverse || d == 1
@@ -41,26 +43,16 @@ extension LSTM {
                 let n = 4 * hs
                 for j in 0..<n { bias[j] = bAll[2 * d * n + j] + bAll[(2 * d + 1) * n + j] }
             }
-            try loadState(&h, inputs, 5, d, p)
-            try loadState(&c, inputs, 6, d, p)
-            let yBase = p.batchMajor ? d * hs : d * batch * hs
+            try loadState(h, inputs, 5, d, p)
+            try loadState(c, inputs, 6, d, p)
+            let yp = wantY ? y.unsafeMutableElements(as: Float.self) + (p.batchMajor ? d * hs : d * batch * hs) : nil
             rtAll.withUnsafeBufferPointer { rtp in
-                bias.withUnsafeBufferPointer { bp in
-                    lengths.withUnsafeBufferPointer { lp in
-                        h.withUnsafeMutableBufferPointer { hp in
-                            c.withUnsafeMutableBufferPointer { cp in
-                                scratch.withUnsafeMutableBufferPointer { sp in
-                                    let yp = wantY ? y.unsafeMutableElements(as: Float.self) + yBase : nil
-                                    _ = RecurrentCell.lstmDirection(
-                                        hidden: hs, batch: batch, steps: p.maxLength, lengths: lp.baseAddress!, reverse: reverse,
-                                        projection: projection.unsafeElements(as: Float.self) + d * 4 * hs, projectionTimeStride: projT,
-                                        projectionBatchStride: projB, bias: p.b == nil ? nil : bp.baseAddress!,
-                                        recurrenceTransposed: rtp.baseAddress! + d * 4 * hs * hs, h: hp.baseAddress!, c: cp.baseAddress!,
-                                        y: yp, outputTimeStride: yT, outputBatchStride: yB, scratch: sp.baseAddress!, options: options)
-                                }
-                            }
-                        }
-                    }
+                lengths.withUnsafeBufferPointer { lp in
+                    _ = RecurrentCell.lstmDirection(
+                        hidden: hs, batch: batch, steps: p.maxLength, lengths: lp.baseAddress!, reverse: reverse,
+                        projection: projectionBase + d * 4 * hs, projectionTimeStride: projT, projectionBatchStride: projB,
+                        bias: bAll == nil ? nil : UnsafePointer(bias), recurrenceTransposed: rtp.baseAddress! + d * 4 * hs * hs,
+                        h: h, c: c, y: yp, outputTimeStride: yT, outputBatchStride: yB, scratch: scratch, options: options)
                 }
             }
             let yhp = yh.unsafeMutableElements(as: Float.self), ycp = yc.unsafeMutableElements(as: Float.self)
@@ -90,17 +82,16 @@ extension LSTM {
     }
 
     /// Initial state `index` (initial_h, initial_c) of direction `d` into `state`, batch-major (zeros without it).
-    private func loadState(_ state: inout [Float], _ inputs: [Value?], _ index: Int, _ d: Int, _ p: RecurrentProblem) throws {
+    private func loadState(_ state: UnsafeMutablePointer<Float>, _ inputs: [Value?], _ index: Int, _ d: Int, _ p: RecurrentProblem) throws {
         guard let t = try inputs.optionalTensor(index, spec) else {
-            for i in state.indices { state[i] = 0 }
+            state.update(repeating: 0, count: p.batch * p.hidden)
             return
         }
         guard t.dtype == p.x.dtype else { throw spec.error("input \(index) has type \(t.dtype), X has \(p.x.dtype)") }
         guard t.shape == p.stateShape else { throw spec.shapeError("input \(index) must have shape \(p.stateShape), got \(t.shape)") }
         let src = t.unsafeElements(as: Float.self)
         for b in 0..<p.batch {
-            let o = p.stateOffset(d, b)
-            for j in 0..<p.hidden { state[b * p.hidden + j] = src[o + j] }
+            (state + b * p.hidden).update(from: src + p.stateOffset(d, b), count: p.hidden)
         }
     }
 }

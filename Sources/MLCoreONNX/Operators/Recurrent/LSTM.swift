@@ -86,8 +86,7 @@ struct LSTM: Operator {
 
             // The common cell (float32, sigmoid/tanh/tanh, no peepholes, clip or coupled gates) runs as three
             // vector activation calls on the contiguous gate rows and two fused loops.
-            let standardCell = T.self == Float.self && peep == nil && clip == nil && !inputForget
-                && f.isPlain(.sigmoid) && g.isPlain(.tanh) && h.isPlain(.tanh)
+            let standardCell = T.self == Float.self && peep == nil && hasStandardCell(d)
             for step in 0..<p.maxLength {
                 let columns = p.columns(step: step, reverse: reverse)
                 try GEMM.multiply(rd, hState, into: &gates, options: options)

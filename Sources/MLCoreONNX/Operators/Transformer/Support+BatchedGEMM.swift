@@ -47,6 +47,21 @@ func batchedGEMM(_ a: Tensor, _ aMatrix: [Int], transposeA: Bool, _ b: Tensor, _
         }
     }
     if single { return try product(0).viewed(as: [1, m, n], spec) }
+    if perProductThreads == context.threads {
+        // Products in turn, each on all threads: each writes its own rows of the output (no per-product tensor).
+        var rows = try out.viewed(as: [count * m, n], spec)
+        for i in 0..<count {
+            let lhs = try aFlat.rows(aMatrix[i] * mk..<(aMatrix[i] + 1) * mk).viewed(as: aShape, spec)
+            let rhs = try bFlat.rows(bMatrix[i] * kn..<(bMatrix[i] + 1) * kn).viewed(as: bShape, spec)
+            do {
+                try GEMM.multiply(lhs, rhs, into: &rows, firstRow: i * m, transposeA: transposeA, transposeB: transposeB,
+                                  alpha: alpha, options: options)
+            } catch let error as TensorError {
+                throw spec.shapeError("\(error)")
+            }
+        }
+        return try rows.viewed(as: [count, m, n], spec)
+    }
 
     func copyProducts<T: TensorScalar>(_: T.Type) throws {
         try out.withUnsafeMutableBufferPointer(as: T.self) { dst in
