@@ -50,6 +50,18 @@ void mlc_dw_rows_baseline(const mlc_dw_plane *p, ptrdiff_t r0, ptrdiff_t r1) {
 
 // MARK: - Driver
 
+/// `rows` rows of `cols` floats between pitches: rows up to 16 floats through the level's vector copy (a memcpy
+/// call per row cost more: 3x3 Clip + bias, AVX-512, 1 thread, 960x7x7 71 -> 66 us, 576x14x14 85 -> 75, 384x14x14
+/// 57 -> 49), longer ones through memcpy (the vector copy was slower there: 192x28x28 81 -> 89 us).
+static void copy_plane_rows(mlc_dw_copy_fn vector_copy, float *dst, size_t dpitch, const float *src, size_t spitch,
+                            size_t rows, size_t cols) {
+    if (vector_copy && cols <= 16) {
+        vector_copy(dst, (ptrdiff_t)dpitch, src, (ptrdiff_t)spitch, (ptrdiff_t)rows, (ptrdiff_t)cols);
+        return;
+    }
+    for (size_t r = 0; r < rows; r++) memcpy(dst + r * dpitch, src + r * spitch, cols * sizeof(float));
+}
+
 /// Rows per epilogue call: the rows just written are still in L1 (4096 floats = 16 KiB) when the bias,
 /// residual and activation pass over them. (Applying bias + Relu/Clip in registers before the store instead
 /// did not pay: AVX-512, Clip(0, 6) + bias, best of 20, 4 interleaved runs: 32x112x112 s1 177 -> 164 us,
@@ -73,7 +85,7 @@ typedef struct {
     int flat;               ///< the whole plane is one long row (equal strides), else row by row
     size_t height, pitch;   ///< the copy: `height` rows of `pitch` floats, input at (pad_top, pad_left)
     size_t out_pitch;       ///< flat: output (oh, ow) is flat element oh * out_pitch + ow
-    size_t flat_count;      ///< flat: out_h * out_pitch
+    size_t flat_count;      ///< flat: out_h * out_pitch rounded up to whole 16-float steps
 } padded_layout;
 
 #if defined(__x86_64__)
@@ -95,10 +107,10 @@ static size_t padded_plan(const mlc_dwconv2d_shape *s, padded_layout *l) {
         l->flat = 1;
         l->pitch = pitch;
         l->out_pitch = pitch;
-        l->flat_count = s->out_h * pitch;
-        // Every lane of the last 16-lane step reads inside the copy.
-        const size_t steps = (l->flat_count + 15) / 16;
-        const size_t last_read = (steps * 16 - 1) + kh_span * pitch + kw_span;
+        // Whole 16-lane steps (the row bodies' fast path takes four full steps at a time; the extra columns
+        // are dropped with the others), every lane of which reads inside the copy.
+        l->flat_count = (s->out_h * pitch + 15) / 16 * 16;
+        const size_t last_read = (l->flat_count - 1) + kh_span * pitch + kw_span;
         l->height = last_read / pitch + 1;
     } else {
         const size_t steps = (s->out_w + 15) / 16;
@@ -121,13 +133,14 @@ void mlc_dwconv2d_f32(mlc_isa isa, const mlc_dwconv2d_shape *s, const float *x, 
     if (m == 0 || out_plane == 0 || plane_begin >= plane_end) return;
     mlc_dw_rows_fn rows = mlc_dw_rows_baseline;
     float *padded = NULL, *flat_out = NULL;
+    mlc_dw_copy_fn copy_rows = NULL; // with a padded copy (vector bodies only)
     padded_layout layout = {0};
 #if defined(__x86_64__)
     // The wide bodies index with 32-bit lanes (masks, gathers): wider rows stay on the portable body.
     const size_t lane_limit = (size_t)1 << 30;
     int fits = s->in_w < lane_limit && s->out_w * s->stride_w + s->kernel_w * s->dilation_w + s->pad_left < lane_limit;
-    if (fits && isa == MLC_ISA_AVX512) rows = mlc_dw_rows_avx512;
-    else if (fits && isa == MLC_ISA_AVX2) rows = mlc_dw_rows_avx2;
+    if (fits && isa == MLC_ISA_AVX512) rows = mlc_dw_rows_avx512, copy_rows = mlc_dw_copy_rows_avx512;
+    else if (fits && isa == MLC_ISA_AVX2) rows = mlc_dw_rows_avx2, copy_rows = mlc_dw_copy_rows_avx2;
     if (rows != mlc_dw_rows_baseline) {
         size_t n = padded_plan(s, &layout);
         // Zeroed once: the planes copied in later overwrite the same inside region only.
@@ -161,10 +174,11 @@ void mlc_dwconv2d_f32(mlc_isa isa, const mlc_dwconv2d_shape *s, const float *x, 
         if (padded) {
             if (copied != n * s->channels + c) {
                 // Input (r, col) goes to (pad_top + r, pad_left + col); what falls outside is never read.
-                for (size_t r = 0; r < s->in_h && s->pad_top + r < layout.height; r++) {
-                    if (s->pad_left >= layout.pitch) break;
+                if (s->pad_top < layout.height && s->pad_left < layout.pitch) {
+                    size_t rows_in = layout.height - s->pad_top < s->in_h ? layout.height - s->pad_top : s->in_h;
                     size_t cols = layout.pitch - s->pad_left < s->in_w ? layout.pitch - s->pad_left : s->in_w;
-                    memcpy(padded + (s->pad_top + r) * layout.pitch + s->pad_left, xp + r * s->in_w, cols * sizeof(float));
+                    copy_plane_rows(copy_rows, padded + s->pad_top * layout.pitch + s->pad_left, layout.pitch, xp,
+                                    s->in_w, rows_in, cols);
                 }
                 copied = n * s->channels + c;
             }
@@ -180,8 +194,7 @@ void mlc_dwconv2d_f32(mlc_isa isa, const mlc_dwconv2d_shape *s, const float *x, 
                 p.out_w = (ptrdiff_t)layout.flat_count;
                 rows(&p, 0, 1);
                 float *yp = y + plane * out_plane;
-                for (size_t r = 0; r < s->out_h; r++)
-                    memcpy(yp + r * s->out_w, flat_out + r * layout.out_pitch, s->out_w * sizeof(float));
+                copy_plane_rows(copy_rows, yp, s->out_w, flat_out, layout.out_pitch, s->out_h, s->out_w);
                 mlc_bias_activation_f32(isa, act, yp, out_plane, bias ? bias[o] : 0.0f,
                                         residual ? residual + plane * out_plane : NULL);
                 continue;

@@ -164,6 +164,17 @@ MLC_DW_TARGET MLC_DW_INLINE void MLC_DW_NAME(dw_rows_body)(const mlc_dw_plane *p
     }
 }
 
+/// `rows` rows of `cols` floats from `src` (pitch `spitch`) to `dst` (pitch `dpitch`): the copies of planes up to
+/// 16 wide, where a call to memcpy per row costs about as much as the row's convolution.
+MLC_DW_TARGET void MLC_DW_NAME(mlc_dw_copy_rows)(float *restrict dst, ptrdiff_t dpitch, const float *restrict src,
+                                                 ptrdiff_t spitch, ptrdiff_t rows, ptrdiff_t cols) {
+    for (ptrdiff_t r = 0; r < rows; r++, dst += dpitch, src += spitch) {
+        ptrdiff_t c = 0;
+        for (; c + VL <= cols; c += VL) V_STOREU(dst + c, V_LOADU(src + c));
+        if (c < cols) V_STORE_N(dst + c, V_LOAD_RANGE(src + c, 0, cols - c), cols - c);
+    }
+}
+
 MLC_DW_TARGET void MLC_DW_NAME(mlc_dw_rows)(const mlc_dw_plane *p, ptrdiff_t r0, ptrdiff_t r1) {
     const ptrdiff_t kh = p->kernel_h, kw = p->kernel_w, sw = p->stride_w;
     if (p->dilation_h == 1 && p->dilation_w == 1) {

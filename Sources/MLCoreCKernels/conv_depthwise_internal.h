@@ -18,11 +18,19 @@ typedef struct mlc_dw_plane {
 } mlc_dw_plane;
 
 typedef void (*mlc_dw_rows_fn)(const mlc_dw_plane *p, ptrdiff_t row_begin, ptrdiff_t row_end);
+/// `rows` rows of `cols` floats between pitches, in vector steps (the padded small planes' copies in and out).
+typedef void (*mlc_dw_copy_fn)(float *restrict dst, ptrdiff_t dpitch, const float *restrict src, ptrdiff_t spitch,
+                               ptrdiff_t rows, ptrdiff_t cols);
 
 void mlc_dw_rows_baseline(const mlc_dw_plane *p, ptrdiff_t row_begin, ptrdiff_t row_end);
 #if defined(__x86_64__)
 void mlc_dw_rows_avx2(const mlc_dw_plane *p, ptrdiff_t row_begin, ptrdiff_t row_end);
 void mlc_dw_rows_avx512(const mlc_dw_plane *p, ptrdiff_t row_begin, ptrdiff_t row_end);
+
+void mlc_dw_copy_rows_avx2(float *restrict dst, ptrdiff_t dpitch, const float *restrict src, ptrdiff_t spitch,
+                           ptrdiff_t rows, ptrdiff_t cols);
+void mlc_dw_copy_rows_avx512(float *restrict dst, ptrdiff_t dpitch, const float *restrict src, ptrdiff_t spitch,
+                             ptrdiff_t rows, ptrdiff_t cols);
 #endif
 
 /// The kernel rows `*k0 ..< *k1` of output row `oh` that read an input row inside `[0, in_h)`.
