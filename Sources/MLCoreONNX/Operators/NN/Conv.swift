@@ -174,7 +174,10 @@ struct Conv: Operator {
                 // Unfolded columns in blocks of whole output rows of about `columnBlockBytes`, each multiplied
                 // while it is still in cache (one block when the output has a depth axis).
                 let oH = g.output[1], oW = g.output[2]
-                let rowsPerBlock = g.output[0] == 1 ? Swift.min(oH, Swift.max(1, Self.columnBlockBytes / Swift.max(1, k * oW * MemoryLayout<T>.stride))) : oH
+                var rowsPerBlock = g.output[0] == 1 ? Swift.min(oH, Swift.max(1, Self.columnBlockBytes / Swift.max(1, k * oW * MemoryLayout<T>.stride))) : oH
+                if epilogue != nil, g.output[0] == 1 {
+                    rowsPerBlock = Swift.min(rowsPerBlock, Swift.max(1, Self.epilogueBlockBytes / Swift.max(1, m * oW * MemoryLayout<T>.stride)))
+                }
                 let blockColumns = g.output[0] * rowsPerBlock * oW
                 var unfolded: Tensor? = g.isPointwise ? nil : try context.makeTensor([k, blockColumns], T.dtype, node: spec.name, zeroed: false)
                 for image in 0..<p.batch {
@@ -245,6 +248,10 @@ struct Conv: Operator {
     /// ResNet-18 (1 thread, AMD Zen 4, p50): unblocked 42.9-43.6 ms, 1-1.5 MB blocks 41.7-42.4, 384 KB 45,
     /// 200 KB 52.9 (narrow blocks cost the GEMM more than the cache saves).
     static let columnBlockBytes = 1 << 20
+
+    /// Output bytes per block of the im2col path when an epilogue follows each block's GEMM: small enough that
+    /// the epilogue reads the block back from L2.
+    static let epilogueBlockBytes = 128 << 10
 
     /// `c[row..., column...] = a * b (+ beta * c)`, the shape errors naming the node.
     func gemm(_ a: Tensor, _ b: Tensor, _ c: inout Tensor, row: Int, column: Int, beta: Double, _ options: KernelOptions) throws {
