@@ -4,7 +4,8 @@
 #   scripts/bench-gate.sh [suite] [baseline.json]     (default: the main job, binary-classification)
 #   MLCORE_GATE_RUNS=N                                 runs to take the best of (default 3)
 #   MLCORE_GATE_WRITE_BASELINE=1                       write the best-of merge to the baseline path instead
-# Reports from another machine (different fingerprint) print as a hardware table and do not fail.
+# A baseline from another machine (different fingerprint) cannot gate: bench compare says so and exits 2
+# (bench compare --across-machines prints the hardware table).
 #
 # Why three runs, pinned: on this 2-core VM a whole process sometimes runs slow (the same build's batch-1 MLP
 # p50 was 7.2 us in one run and 12.2 us in the next; logreg's fit 23 vs 31 ms), which repeats inside one

@@ -9,8 +9,12 @@ struct Compare: ParsableCommand {
         discussion: """
             A difference counts as a regression only when it exceeds both --max-regression (relative, for speed) \
             or --max-accuracy-drop (absolute, for AUC/accuracy/log-loss) and the measured spread of the two \
-            figures. Reports from different machines print as a hardware table and never fail; reports from \
-            different build configurations are refused. With several new reports (runs of the same build), each \
+            figures. Figures match on identity only (suite, system, data set, scenario, metric, model, threads, \
+            sizes); when fewer than half of the base's figures match, the compare is unusable (exit 2) and says \
+            what differs. Percentiles above p99 and times under 1 us are shown but not gated (--gate-tails gates \
+            the tails). Reports from different machines are a hardware table, not a gate: exit 2 unless \
+            --across-machines. Reports from different build configurations are refused. The last line is always \
+            "N compared, R regressed, I improved, U unmatched". With several new reports (runs of the same build), each \
             figure is the best of them, which sees past a machine whose speed drifts between processes; \
             --merged-out writes that merge (a baseline made the same way).
             """)
@@ -23,18 +27,24 @@ struct Compare: ParsableCommand {
             help: "Metric names shown but never gated (e.g. latency_p99 on a machine whose tails drift).")
     var informational: [String] = []
     @Option(name: .long, help: "Write the best-of merge of the new reports to this path.") var mergedOut: String?
+    @Flag(name: .long, help: "Gate percentiles above p99 (latency_p999) too.") var gateTails = false
+    @Flag(name: .long, help: "Reports from different machines: print the hardware table and exit 0.") var acrossMachines = false
 
     func run() throws {
         let (comparison, merged) = ReportComparison.compare(
             basePath: base, newPaths: new, maxRegression: maxRegression, maxAccuracyDrop: maxAccuracyDrop,
-            informational: Set(informational.flatMap { $0.split(separator: ",").map(String.init) }))
+            informational: Set(informational.flatMap { $0.split(separator: ",").map(String.init) }),
+            gateTails: gateTails, acrossMachines: acrossMachines)
         if let mergedOut, let merged { try ReportWriter.write(merged, to: mergedOut) }
         print(comparison.table())
         switch comparison.outcome {
         case .ok: print("no regression")
         case .regression: print("REGRESSION")
-        case .unusable: FileHandle.standardError.write(Data("unusable input: \(comparison.messages.joined(separator: "; "))\n".utf8))
+        case .unusable:
+            let reasons = comparison.messages.filter { !$0.hasPrefix("only in the") }
+            FileHandle.standardError.write(Data(("unusable comparison:\n" + reasons.map { "  " + $0 }.joined(separator: "\n") + "\n").utf8))
         }
+        print(comparison.summary)
         throw ExitCode(comparison.outcome.rawValue)
     }
 }

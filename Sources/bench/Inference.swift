@@ -29,6 +29,12 @@ struct Inference: ParsableCommand {
     @Option(name: .long, help: "Untimed warm-up queries before measuring (default 10; offline: 1).") var warmupQueries: Int?
     @Option(name: .long, help: "Report path (default: results/inference-<UTC time>.json).") var report: String?
     @Flag(name: .long, help: "Short run (2 s minimum duration).") var quick = false
+    @Option(name: .long, help: "Bound on the whole scenario in seconds, server search included (default 60 with --quick, 600 otherwise); a run that reaches it ends INVALID with the reason.")
+    var maxDuration: Double?
+    @Flag(name: .long, help: "Run onnxruntime on the same model, samples and scenario (pinned Python environment: scripts/setup-peers.sh or MLCORE_PEERS_PYTHON); every MLCore figure gets its ratio to it.")
+    var peers = false
+    @Option(name: .long, help: "Write LoadGen's mlperf_log_summary.txt and mlperf_log_detail.txt for MLCore's run into this directory.")
+    var loadgenLogs: String?
 
     func validate() throws {
         if input == nil && feed.isEmpty { throw ValidationError("give the model's inputs: --input X.csv and/or --feed NAME=FILE") }
@@ -41,17 +47,26 @@ struct Inference: ParsableCommand {
         let threads = useThreads(self.threads)
         var settings = TestSettings(scenario: scenario, minDuration: minDuration ?? (quick ? 2 : 10), minQueries: minQueries,
                                     latencyBound: latencyBound / 1000)
+        settings.maxDuration = maxDuration ?? (quick ? 60 : 600)
+        guard settings.maxDuration > 0, settings.maxDuration.isFinite else {
+            throw ValidationError("--max-duration must be a positive number of seconds, got \(settings.maxDuration)")
+        }
+        guard latencyBound > 0, latencyBound.isFinite else { throw ValidationError("--latency-bound must be a positive number of ms, got \(latencyBound)") }
         if let warmupQueries {
             guard warmupQueries >= 0 else { throw ValidationError("--warmup-queries must be 0 or more, got \(warmupQueries)") }
             settings.warmupQueries = warmupQueries
         }
         var out = Report(suite: "inference", quick: quick, threads: threads)
-        let result = try InferenceBenchmark(model: URL(fileURLWithPath: model), input: input.map { URL(fileURLWithPath: $0) },
-                                            label: label, feeds: FeedArgument.parse(feed), settings: settings, threads: threads).run(into: &out)
+        var benchmark = InferenceBenchmark(model: URL(fileURLWithPath: model), input: input.map { URL(fileURLWithPath: $0) },
+                                           label: label, feeds: try FeedArgument.parse(feed), settings: settings, threads: threads)
+        benchmark.peers = peers
+        benchmark.loadgenLogs = loadgenLogs.map { URL(fileURLWithPath: $0) }
+        let result = try benchmark.run(into: &out)
         if !result.valid { out.notes.append("INVALID: " + result.invalidReasons.joined(separator: "; ")) }
         let path = try ReportWriter.write(out, to: report)
         print(ConsoleTable.render(out))
-        print("\(result.valid ? "VALID" : "INVALID")\(result.valid ? "" : ": " + result.invalidReasons.joined(separator: "; "))")
+        for line in InferenceBenchmark.verdictLines(result) { print(line) }
+        if let loadgenLogs { print("LoadGen logs written to \(loadgenLogs)/mlperf_log_summary.txt and mlperf_log_detail.txt") }
         print("report written to \(path)")
     }
 }

@@ -105,6 +105,79 @@ import Testing
         #expect(faster.percentile(99) > 0.005 * 0.9, "25% above the found rate, p99 is \(faster.percentile(99))")
     }
 
+    /// The case from the issue: a bound no rate can meet must end the search (INVALID, with the bound and the
+    /// rate tried), never schedule a confirming run at a rate so low that 100 queries take days.
+    @Test func anUnmeetableServerBoundEndsWithinMaxDuration() throws {
+        let clock = ManualClock()
+        let sut = FakeSystem(samples: 5, clock: clock) { _ in 0.001 }
+        let settings = TestSettings(scenario: .server, minDuration: 2, minQueries: 100, latencyBound: 0.0001, maxDuration: 90)
+        let r = try LoadGenerator(clock: clock).run(sut, settings: settings)
+        #expect(clock.now() <= 90, "the scenario took \(clock.now()) s of its 90 s bound")
+        #expect(!r.valid && r.invalidReasons.contains { $0.contains("no arrival rate met the p99 latency bound of 0.1 ms") }, "\(r.invalidReasons)")
+        #expect(r.latencyBound == 0.0001 && r.boundHeld == false)
+    }
+
+    @Test func everyScenarioStopsAtMaxDuration() throws {
+        for scenario in [Scenario.singleStream, .multiStream, .offline, .server] {
+            let clock = ManualClock()
+            let sut = FakeSystem(samples: 5, clock: clock) { _ in 1.0 }  // 1 s a query
+            let settings = TestSettings(scenario: scenario, minDuration: 600, minQueries: 1000, latencyBound: 100, maxDuration: 30)
+            let r = try LoadGenerator(clock: clock).run(sut, settings: settings)
+            // A query already running finishes; nothing new starts after the bound.
+            #expect(clock.now() <= 31, "\(scenario): \(clock.now()) s")
+            #expect(!r.valid && r.invalidReasons.contains { $0.contains("--max-duration") }, "\(scenario): \(r.invalidReasons)")
+        }
+    }
+
+    @Test func serverResultStatesBoundRatesAndEarlyStopping() throws {
+        let clock = ManualClock()
+        let sut = FakeSystem(samples: 5, clock: clock) { _ in 0.001 }
+        let settings = TestSettings(scenario: .server, minDuration: 20, minQueries: 200, latencyBound: 0.005)
+        let r = try LoadGenerator(clock: clock).server(sut, settings, rate: 200)
+        #expect(r.latencyBound == 0.005 && r.boundHeld == true && r.earlyStoppingPassed == true)
+        let scheduled = try #require(r.scheduledQueriesPerSecond), completed = try #require(r.completedQueriesPerSecond)
+        #expect(abs(scheduled - 200) / 200 < 0.1 && abs(completed - scheduled) / scheduled < 0.01, "\(scheduled) \(completed)")
+        // Past the system's capacity (1,000/s) the queue grows: completions fall behind the arrivals.
+        let overloaded = try LoadGenerator(clock: clock).server(sut, TestSettings(scenario: .server, minDuration: 5, minQueries: 200, latencyBound: 10), rate: 2000)
+        #expect(!overloaded.valid && overloaded.invalidReasons.contains { $0.contains("fell behind") }, "\(overloaded.invalidReasons)")
+    }
+
+    /// LoadGen's early-stopping figures, computed by hand from its definition (one-sided binomial test at 99%).
+    @Test func earlyStoppingMatchesLoadGen() throws {
+        // p90, t = 1: 0.9^h (0.9 + 0.1 (h + 1)) < 0.01 first at h = 63 (h = 62 gives 0.0105): 64 queries.
+        #expect(EarlyStopping.minPassing(t: 1, p: 0.9) == 63 && EarlyStopping.requiredQueries(p: 0.9) == 64)
+        #expect(EarlyStopping.percentileEstimate(Array(repeating: 1.0, count: 63), p: 0.9) == nil)
+        // With exactly 64 queries only t = 1 fits: the estimate is the highest latency.
+        let ramp = (1...64).map(Double.init)
+        #expect(EarlyStopping.percentileEstimate(ramp.shuffled(), p: 0.9) == 64)
+        // Server, p99, no query over the bound: 0.99^h < 0.01 first at h = 459 (0.99^458 = 0.01004).
+        let under = 0.001
+        #expect(EarlyStopping.serverPasses(Array(repeating: under, count: 458), bound: 0.002).passed == false)
+        #expect(EarlyStopping.serverPasses(Array(repeating: under, count: 459), bound: 0.002).passed == true)
+        // Many queries: the estimate is a little above the plain percentile and never below it.
+        let many = (1...10_000).map(Double.init)
+        let estimate = try #require(EarlyStopping.percentileEstimate(many, p: 0.9))
+        #expect(estimate >= 9_000 && estimate <= 9_100, "\(estimate)")
+    }
+
+    @Test func loadGenLogsCarryLoadGenKeys() throws {
+        let clock = ManualClock()
+        let sut = FakeSystem(samples: 5, clock: clock) { i in Double(i % 10 + 1) * 1e-3 }
+        let settings = TestSettings(scenario: .singleStream, minDuration: 1, minQueries: 100)
+        let r = try LoadGenerator(clock: clock).run(sut, settings: settings)
+        let summary = LoadGenLogs.summaryText(r, settings: settings, sutName: "fake")
+        for line in ["Scenario : SingleStream", "90th percentile latency (ns) : \(LoadGenLogs.ns(r.percentile(90)))",
+                     "Result is : VALID", "  Min duration satisfied : Yes", "Early Stopping Result:", "min_query_count : 100"] {
+            #expect(summary.contains(line), "missing \(line)")
+        }
+        let detail = LoadGenLogs.detailText(r, settings: settings).split(separator: "\n")
+        #expect(detail.allSatisfy { $0.hasPrefix(":::MLLOG {") })
+        for key in ["effective_scenario", "result_validity", "result_90.00_percentile_latency_ns", "early_stopping_latency_ss",
+                    "result_qps_with_loadgen_overhead", "result_min_duration_met"] {
+            #expect(detail.contains { $0.contains("\"key\":\"\(key)\"") }, "missing \(key)")
+        }
+    }
+
     @Test func nullSystemMeasuresHarnessOverhead() throws {
         let r = try LoadGenerator(clock: SystemClock()).run(NullSystem(sampleCount: 10),
                                                             settings: TestSettings(scenario: .singleStream, minDuration: 0.05, minQueries: 100))

@@ -112,11 +112,12 @@ import Testing
         settings.minQueries = 10
         let r = try LoadGenerator(clock: clock).run(sut, settings: settings)
         #expect(r.valid)
-        // Beyond 100 queries/s the system falls behind and a 1 s run lasts rate x 10 ms. Single-stream probe 1 s;
-        // search runs at 50, 100, 200/s (1 + 1 + 2 s: 4 s, inside the budget), then 400/s (4 s, begun inside it);
-        // the confirming run at 400/s (4 s): about 13 s. Without the budget, the next doubling alone adds 8 s,
-        // and doubling goes on while the bound holds.
+        // Beyond 100 queries/s the system falls behind (completions lag the arrivals, which invalidates a rate
+        // whatever the bound) and a 1 s run lasts rate x 10 ms. Single-stream probe 1 s; search runs at 50, 100,
+        // then 200/s (2 s, behind), bisection inside the budget; then the confirming run. Without the budget,
+        // doubling goes on while the bound holds.
         #expect(clock.time < 14, "the search ran \(clock.time) s of simulated time")
-        #expect(abs((r.serverQueriesPerSecond ?? 0) - 400) < 1e-6)
+        let rate = r.serverQueriesPerSecond ?? 0
+        #expect(rate >= 50 && rate <= 100 * 1.0001, "the highest rate a 10 ms system keeps up with is 100/s; found \(rate)")
     }
 }

@@ -101,8 +101,62 @@ import Testing
         var otherMachine = b
         otherMachine.environment.fingerprint = "0123456789abcdef"
         for i in otherMachine.results.indices { otherMachine.results[i].value *= 0.5 }
-        let hw = ReportComparison(base: b, new: otherMachine)
-        #expect(hw.crossMachine && hw.outcome == .ok, "different machines compare as a hardware table, never a gate")
+        let refused = ReportComparison(base: b, new: otherMachine)
+        #expect(refused.crossMachine && refused.outcome == .unusable && refused.rows.isEmpty,
+                 "different machines are not a gate: a compare across them cannot pass by accident")
+        #expect(refused.messages.joined().contains("--across-machines"))
+        let hw = ReportComparison(base: b, new: otherMachine, acrossMachines: true)
+        #expect(hw.crossMachine && hw.outcome == .ok && !hw.rows.isEmpty && !hw.rows.contains(where: \.regressed),
+                "asked for, different machines compare as a hardware table, never a gate")
+    }
+
+    /// The case from the issue: a `--threads 1` report against a `--threads 2` report of the same machine
+    /// matches no figure (threads identify a case) and must not say "no regression".
+    @Test func otherThreadsMatchNothingAndAreUnusable() throws {
+        let b = try Report.decode(Data(contentsOf: URL(fileURLWithPath: BinaryClassificationReportTests.base)))
+        #expect(b.threads == 2, "the fixture is a 2-thread run")
+        var one = b
+        one.threads = 1
+        for i in one.results.indices where one.results[i].params["threads"] != nil { one.results[i].params["threads"] = "1" }
+        let c = ReportComparison(base: b, new: one)
+        #expect(c.outcome == .unusable, "\(c.table())")
+        #expect(c.messages.contains { $0.hasPrefix("different threads: base 2, new 1") }, "\(c.messages.filter { !$0.hasPrefix("only") })")
+        #expect(c.summary.hasSuffix("unmatched") && c.summary.hasPrefix("\(c.rows.count) compared, 0 regressed"))
+        #expect(c.unmatched > 0 && 2 * c.rows.count < b.results.count)
+    }
+
+    @Test func summaryCountsComparedRegressedImprovedUnmatched() throws {
+        var b = try Report.decode(Data(contentsOf: URL(fileURLWithPath: Self.base)))
+        b.results = [.init(system: "s", name: "latency_p50", value: 100, unit: "us"),
+                     .init(system: "s", name: "latency_p90", value: 100, unit: "us"),
+                     .init(system: "s", name: "samples_per_second", value: 100, unit: "samples/s"),
+                     .init(system: "s", name: "only_base", value: 1, unit: "us")]
+        var n = b
+        n.results[0].value = 130           // regressed
+        n.results[1].value = 70            // improved
+        n.results[2].value = 101           // unchanged
+        n.results[3].name = "only_new"     // one unmatched on each side
+        let c = ReportComparison(base: b, new: n)
+        #expect(c.outcome == .regression)
+        #expect(c.summary == "3 compared, 1 regressed, 1 improved, 2 unmatched", "\(c.summary)")
+    }
+
+    @Test func tailsAndSubMicrosecondFiguresAreInformational() throws {
+        var b = try Report.decode(Data(contentsOf: URL(fileURLWithPath: Self.base)))
+        b.results = [.init(system: "s", name: "latency_p999", value: 100, unit: "us"),
+                     .init(system: "s", name: "latency_p50", value: 0.4, unit: "us"),
+                     .init(system: "s", name: "latency_p99", value: 100, unit: "us")]
+        var n = b
+        n.results[0].value = 150
+        n.results[1].value = 0.6
+        let c = ReportComparison(base: b, new: n)
+        #expect(c.outcome == .ok, "\(c.table())")
+        #expect(c.rows[0].note.contains("tail") && c.rows[1].note.contains("floor"))
+        #expect(ReportComparison(base: b, new: n, gateTails: true).outcome == .regression, "asked for, tails gate")
+        n.results[2].value = 150
+        #expect(ReportComparison(base: b, new: n).outcome == .regression, "p99 itself still gates")
+        #expect(!ReportComparison.isTailPercentile("latency_p99") && ReportComparison.isTailPercentile("latency_p999")
+                && !ReportComparison.isTailPercentile("latency_p90"))
     }
 
     @Test func reportsRoundTripThroughCodable() throws {

@@ -2,11 +2,14 @@ import Foundation
 
 /// `bench compare`: matches the results of two reports and decides whether the new one regressed.
 ///
-/// Results match by suite, system, dataset, scenario, metric and identifying parameters (run-dependent
-/// parameters such as query counts are ignored). A difference is a regression only when it exceeds both the
-/// threshold and the measured spread of the two figures. Reports from different machines (fingerprints)
-/// compare as a hardware table, never as a regression gate; reports from different build configurations are
-/// refused.
+/// Results match on identity only: suite, system, dataset, scenario, metric and identifying parameters (model,
+/// threads, sizes); run-dependent parameters such as query counts are ignored. A difference is a regression
+/// only when it exceeds both the threshold and the measured spread of the two figures. A comparison that matched
+/// fewer than half of the base's figures is unusable, with the reason (other threads, machine, build, suite
+/// version) one line each: a compare cannot pass because nothing was compared. Tail percentiles above p99 and
+/// time figures under ``timeFloorMicroseconds`` are shown but not gated unless asked for. Reports from different
+/// machines (fingerprints) are a hardware table, never a gate (unusable unless `acrossMachines`); reports from
+/// different build configurations are refused.
 public struct ReportComparison {
     public enum Outcome: Int32, Sendable {
         case ok = 0
@@ -31,16 +34,42 @@ public struct ReportComparison {
     public var messages: [String]
     /// True when the reports come from different machines: the table compares hardware.
     public var crossMachine: Bool
+    /// Figures better than the base beyond the threshold and their spread.
+    public var improved: Int
+    /// Figures of either report that the other does not have.
+    public var unmatched: Int
+
+    /// "N compared, R regressed, I improved, U unmatched": the last line of every `bench compare`.
+    public var summary: String {
+        "\(rows.count) compared, \(rows.filter(\.regressed).count) regressed, \(improved) improved, \(unmatched) unmatched"
+    }
+
+    /// Time figures (latencies, per-query costs) below this many microseconds in both reports are shown but not
+    /// gated: at that scale a clock read, a cache miss or a timer interrupt moves them by tens of percent.
+    public static let timeFloorMicroseconds = 1.0
 
     /// Parameters that vary from run to run and do not identify a case.
-    static let volatileParams: Set<String> = ["queries", "samples", "warmup_queries", "valid", "invalid_reasons", "server_queries_per_second", "latency_bound_ms"]
+    static let volatileParams: Set<String> = ["queries", "samples", "warmup_queries", "valid", "invalid_reasons", "server_queries_per_second",
+                                              "latency_bound_ms", "bound_held", "early_stopping", "best_peer"]
 
-    /// - Parameter informational: metric names that are shown but never gated.
+    /// - Parameters:
+    ///   - informational: metric names that are shown but never gated.
+    ///   - gateTails: gate percentiles above p99 (`latency_p999`) too.
+    ///   - acrossMachines: reports from different machines give a hardware table (outcome ok) instead of unusable.
     public init(base: Report, new: Report, maxRegression: Double = 0.05, maxAccuracyDrop: Double = 0.002,
-                informational: Set<String> = []) {
+                informational: Set<String> = [], gateTails: Bool = false, acrossMachines: Bool = false) {
         rows = []
         messages = []
+        improved = 0
+        unmatched = 0
         crossMachine = base.environment.fingerprint != new.environment.fingerprint
+        if crossMachine && !acrossMachines {
+            outcome = .unusable
+            messages.append("different machines (fingerprint \(base.environment.fingerprint), \(base.environment.cpuModel); "
+                            + "\(new.environment.fingerprint), \(new.environment.cpuModel)): their figures compare hardware, not code; "
+                            + "--across-machines prints that table, scripts/bench-gate.sh --base REF gates on one machine")
+            return
+        }
         guard base.environment.buildConfiguration == new.environment.buildConfiguration else {
             outcome = .unusable
             messages.append("refusing to compare a \(base.environment.buildConfiguration) build with a \(new.environment.buildConfiguration) build: their figures are not comparable")
@@ -58,6 +87,7 @@ public struct ReportComparison {
             let key = Self.key(new.suite, r)
             guard let b = baseByKey.removeValue(forKey: key) else {
                 messages.append("only in the new report: \(key)")
+                unmatched += 1
                 continue
             }
             matched += 1
@@ -69,8 +99,14 @@ public struct ReportComparison {
                     // The load generator's own cost per query (tens of ns, read at the clock's 10 ns
                     // resolution): a check of the harness shown beside the figures, not a figure of MLCore.
                     note = "harness check, not gated"
+                } else if r.name == PeerRatios.metricName {
+                    note = "ratio to a peer, not gated"
                 } else if informational.contains(r.name) {
                     note = "informational, not gated"
+                } else if !gateTails && Self.isTailPercentile(r.name) {
+                    note = "tail above p99, not gated (--gate-tails)"
+                } else if let floor = Self.timeFloor(unit: r.unit), b.value < floor && r.value < floor {
+                    note = String(format: "under the %.3g %@ floor, not gated", floor, r.unit)
                 } else if Self.isAccuracy(r.name) {
                     let drop = higher ? b.value - r.value : r.value - b.value
                     regressed = drop > maxAccuracyDrop
@@ -79,6 +115,10 @@ public struct ReportComparison {
                     let worse = higher ? (b.value - r.value) / b.value : (r.value - b.value) / b.value
                     let spread = Self.spread(b) + Self.spread(r)
                     regressed = worse > maxRegression && worse > spread
+                    if -worse > maxRegression && -worse > spread {
+                        improved += 1
+                        note = String(format: "%.1f%% better", -worse * 100)
+                    }
                     if regressed {
                         note = String(format: "%.1f%% worse (threshold %.1f%%, spread %.1f%%)", worse * 100, maxRegression * 100, spread * 100)
                     } else if worse > maxRegression {
@@ -89,9 +129,11 @@ public struct ReportComparison {
             rows.append(Row(key: key, unit: r.unit, base: b.value, new: r.value, higherIsBetter: higher, regressed: regressed, note: note))
         }
         for key in baseByKey.keys.sorted() { messages.append("only in the base report: \(key)") }
-        if matched == 0 {
+        unmatched += baseByKey.count
+        if matched == 0 || 2 * matched < base.results.count {
             outcome = .unusable
-            messages.append("no result of one report matches the other")
+            messages.append("only \(matched) of the base report's \(base.results.count) figures have a match in the new report:")
+            messages += Self.mismatchReasons(base, new)
         } else {
             outcome = rows.contains(where: \.regressed) ? .regression : .ok
         }
@@ -99,15 +141,17 @@ public struct ReportComparison {
 
     /// Decodes two report files; a file that cannot be read or decoded gives an `.unusable` comparison.
     public static func compare(basePath: String, newPath: String, maxRegression: Double, maxAccuracyDrop: Double,
-                               informational: Set<String> = []) -> ReportComparison {
+                               informational: Set<String> = [], gateTails: Bool = false,
+                               acrossMachines: Bool = false) -> ReportComparison {
         compare(basePath: basePath, newPaths: [newPath], maxRegression: maxRegression, maxAccuracyDrop: maxAccuracyDrop,
-                informational: informational).comparison
+                informational: informational, gateTails: gateTails, acrossMachines: acrossMachines).comparison
     }
 
     /// Compares the base report with the best-of merge (``Report/bestOf(_:)``) of one or more new reports,
     /// and returns the merge too.
     public static func compare(basePath: String, newPaths: [String], maxRegression: Double, maxAccuracyDrop: Double,
-                               informational: Set<String> = []) -> (comparison: ReportComparison, merged: Report?) {
+                               informational: Set<String> = [], gateTails: Bool = false,
+                               acrossMachines: Bool = false) -> (comparison: ReportComparison, merged: Report?) {
         func load(_ path: String) -> Result<Report, Error> {
             Result { try Report.decode(try Data(contentsOf: URL(fileURLWithPath: path))) }
         }
@@ -125,7 +169,7 @@ public struct ReportComparison {
         }
         guard let merged = Report.bestOf(news) else { return (ReportComparison(unusable: "no new report given"), nil) }
         return (ReportComparison(base: base, new: merged, maxRegression: maxRegression, maxAccuracyDrop: maxAccuracyDrop,
-                                 informational: informational), merged)
+                                 informational: informational, gateTails: gateTails, acrossMachines: acrossMachines), merged)
     }
 
     init(unusable message: String) {
@@ -133,6 +177,61 @@ public struct ReportComparison {
         outcome = .unusable
         messages = [message]
         crossMachine = false
+        improved = 0
+        unmatched = 0
+    }
+
+    /// Why two reports share few figures, one line each (what differs between the runs).
+    static func mismatchReasons(_ base: Report, _ new: Report) -> [String] {
+        var reasons: [String] = []
+        func threads(_ r: Report) -> String {
+            let fromResults = Set(r.results.compactMap { $0.params["threads"] }).sorted()
+            return fromResults.isEmpty ? "\(r.threads)" : fromResults.joined(separator: ",")
+        }
+        if base.threads != new.threads || threads(base) != threads(new) {
+            reasons.append("different threads: base \(threads(base)), new \(threads(new))")
+        }
+        if base.environment.fingerprint != new.environment.fingerprint {
+            reasons.append("different machines: base \(base.environment.cpuModel), new \(new.environment.cpuModel)")
+        }
+        if base.environment.buildConfiguration != new.environment.buildConfiguration {
+            reasons.append("different builds: base \(base.environment.buildConfiguration), new \(new.environment.buildConfiguration)")
+        }
+        if base.quick != new.quick {
+            reasons.append("different run lengths: base \(base.quick ? "--quick" : "full"), new \(new.quick ? "--quick" : "full")")
+        }
+        if base.schema != new.schema || base.mlcoreVersion != new.mlcoreVersion {
+            reasons.append("different suite versions: base schema \(base.schema) MLCore \(base.mlcoreVersion ?? "unrecorded"), "
+                           + "new schema \(new.schema) MLCore \(new.mlcoreVersion ?? "unrecorded")")
+        }
+        let baseSystems = Set(base.results.map(\.system)), newSystems = Set(new.results.map(\.system))
+        if baseSystems != newSystems {
+            reasons.append("different systems: only in base \(baseSystems.subtracting(newSystems).sorted()), only in new \(newSystems.subtracting(baseSystems).sorted())")
+        }
+        let baseData = Set(base.results.compactMap(\.dataset)), newData = Set(new.results.compactMap(\.dataset))
+        if baseData != newData {
+            reasons.append("different data sets: only in base \(baseData.subtracting(newData).sorted()), only in new \(newData.subtracting(baseData).sorted())")
+        }
+        if reasons.isEmpty { reasons.append("the same runs measured different cases (parameters differ; see the unmatched lines)") }
+        return reasons
+    }
+
+    /// Percentiles above p99 (`latency_p999`): a handful of queries decide them.
+    static func isTailPercentile(_ name: String) -> Bool {
+        guard let range = name.range(of: "_p", options: .backwards) else { return false }
+        let digits = name[range.upperBound...]
+        return digits.count >= 3 && digits.allSatisfy(\.isNumber) && digits.hasPrefix("99")
+    }
+
+    /// The floor of ``timeFloorMicroseconds`` in `unit`, or nil for units that are not times.
+    static func timeFloor(unit: String) -> Double? {
+        switch unit {
+        case "us": timeFloorMicroseconds
+        case "ms": timeFloorMicroseconds / 1e3
+        case "s", "seconds": timeFloorMicroseconds / 1e6
+        case "ns": timeFloorMicroseconds * 1e3
+        default: nil
+        }
     }
 
     static func key(_ suite: String, _ r: Report.Result) -> String {

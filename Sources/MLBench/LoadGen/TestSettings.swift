@@ -27,9 +27,14 @@ public struct TestSettings: Sendable {
     /// stops doubling or bisecting and confirms the best rate found so far. `nil`: the full search (up to 20
     /// doublings and 8 bisection steps, each a run of up to a second and 50 queries).
     public var serverSearchSeconds: Double?
+    /// The bound on the whole scenario (warm-up, server search and confirming run included), seconds: a run that
+    /// reaches it stops and is INVALID with the reason, and the server search schedules no run that cannot
+    /// finish before it. (`bench`: `--max-duration`, 60 s with `--quick`, 600 s otherwise.)
+    public var maxDuration: Double
 
     public init(scenario: Scenario, minDuration: Double = 10, minQueries: Int = 100, latencyBound: Double = 0.010,
-                samplesPerQuery: Int? = nil, warmupQueries: Int = 10, seed: UInt64 = 42, serverSearchSeconds: Double? = nil) {
+                samplesPerQuery: Int? = nil, warmupQueries: Int = 10, seed: UInt64 = 42, serverSearchSeconds: Double? = nil,
+                maxDuration: Double = 600) {
         self.scenario = scenario
         self.minDuration = minDuration
         // Offline is one big query: LoadGen's minimum for it is one query.
@@ -39,5 +44,6 @@ public struct TestSettings: Sendable {
         self.warmupQueries = scenario == .offline ? 1 : warmupQueries
         self.seed = seed
         self.serverSearchSeconds = serverSearchSeconds
+        self.maxDuration = maxDuration
     }
 }

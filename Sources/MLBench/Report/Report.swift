@@ -1,4 +1,5 @@
 import Foundation
+import MLCore
 
 /// One run of one suite, as written to `results/<suite>-<UTC time>.json`. The schema is documented in
 /// `results/README.md`; bump ``schemaVersion`` on any incompatible change.
@@ -10,6 +11,8 @@ public struct Report: Codable, Sendable {
     /// ISO 8601 UTC time the run started.
     public var utcTime: String
     public var gitCommit: String?
+    /// ``MLCoreBuild/version`` of the build that measured (absent in reports written before it was recorded).
+    public var mlcoreVersion: String?
     public var commandLine: [String]
     public var suite: String
     public var quick: Bool
@@ -62,6 +65,7 @@ public struct Report: Codable, Sendable {
         formatter.timeZone = TimeZone(identifier: "UTC")
         utcTime = formatter.string(from: Date())
         gitCommit = Self.currentGitCommit()
+        mlcoreVersion = Self.currentMLCoreVersion
         self.commandLine = commandLine
         self.suite = suite
         self.quick = quick
@@ -96,7 +100,11 @@ public struct Report: Codable, Sendable {
         "\(suite)-\(utcTime.replacingOccurrences(of: ":", with: "")).json"
     }
 
-    static func currentGitCommit() -> String? {
+    /// The version of the MLCore this harness is built with.
+    public static var currentMLCoreVersion: String { MLCoreBuild.version }
+
+    /// `git rev-parse HEAD` of the working directory, or nil outside a repository.
+    public static func currentGitCommit() -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "rev-parse", "HEAD"]

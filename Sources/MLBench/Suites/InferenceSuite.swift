@@ -26,6 +26,7 @@ public struct InferenceSuite: BenchmarkSuite {
                 progress("\(model) \(scenario.rawValue)")
                 var settings = TestSettings(scenario: scenario, minDuration: options.quick ? 2 : 10)
                 if options.quick { settings.minQueries = scenario == .offline ? 1 : 100 }
+                settings.maxDuration = options.quick ? 60 : 600
                 let result = try InferenceBenchmark(model: directory.appendingPathComponent(model), input: input,
                                                     settings: settings, threads: options.threads).run(into: &report)
                 if !result.valid {

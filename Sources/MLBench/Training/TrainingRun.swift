@@ -40,6 +40,27 @@ public struct TrainingRun {
     /// A short table for stdout.
     public var table: String
 
+    /// The run as a suite report (``Report``, suite `train`) in JSON object form: one result per figure, system
+    /// `mlcore-<algorithm>`, dataset the training file's name, params naming threads, rows and hyper-parameters.
+    static func suiteReport(fields: [String: Any], algorithm: TrainingAlgorithm, train: URL, threads: Int,
+                            hasAUC: Bool) throws -> [String: Any] {
+        var report = Report(suite: "train", quick: false, threads: threads)
+        var params: [String: String] = ["threads": String(threads)]
+        for key in ["rows", "validation_rows", "test_rows", "features", "classes", "seed"] {
+            if let v = fields[key] { params[key] = "\(v)" }
+        }
+        for (name, value) in fields["params"] as? [String: Any] ?? [:] { params["param_" + name] = "\(value)" }
+        let figures: [(String, String)] = [("train_seconds", "s"), ("predict_seconds", "s"), ("auc", "fraction"),
+                                           ("accuracy", "fraction"), ("logloss", "nats"), ("peak_memory_mib", "MiB")]
+        for (name, unit) in figures {
+            guard let value = fields[name] as? Double, name != "auc" || hasAUC else { continue }
+            report.results.append(.init(system: "mlcore-\(algorithm.rawValue)", name: name == "peak_memory_mib" ? "peak_memory" : name,
+                                        value: value, unit: unit, dataset: train.lastPathComponent, params: params))
+        }
+        let object = try JSONSerialization.jsonObject(with: report.jsonData())
+        return object as? [String: Any] ?? [:]
+    }
+
     public init(_ options: Options) throws {
         guard let algorithm = TrainingAlgorithm(rawValue: options.algorithm) else {
             throw TrainingError("unknown algorithm '\(options.algorithm)'; use one of \(TrainingAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -150,7 +171,11 @@ public struct TrainingRun {
         fields.merge(model.reportFields) { ours, _ in ours }
         if let peak = ResidentMemory.peakBytes { fields["peak_memory_mib"] = Double(peak) / 1_048_576 }
         self.fields = fields
-        let data = try JSONSerialization.data(withJSONObject: fields, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        // The flat fields on top of the suite report schema (suite `train`), which `bench compare` reads.
+        var document = try Self.suiteReport(fields: fields, algorithm: algorithm, train: options.train, threads: threads,
+                                            hasAUC: auc != nil)
+        document.merge(fields) { _, flat in flat }
+        let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         json = String(decoding: data, as: UTF8.self) + "\n"
         if let report = options.report {
             do { try Data(json.utf8).write(to: report, options: .atomic) } catch {

@@ -137,6 +137,7 @@ public struct BinaryClassificationSuite: BenchmarkSuite {
                     // (up to 45% between identical runs for single-stream tails here) from a regression.
                     var settings = TestSettings(scenario: scenario, minDuration: (options.quick ? 1 : 5) / Double(Self.inferenceRounds))
                     settings.minQueries = scenario == .offline ? (options.quick ? 3 : 5) : 100
+                    settings.maxDuration = options.quick ? 60 : 600
                     var rounds: [[Report.Result]] = []
                     for _ in 0..<Self.inferenceRounds {
                         let result = try LoadGenerator().run(sut, settings: settings)

@@ -45,7 +45,7 @@ public struct NeuralNetworkSuite: BenchmarkSuite {
     /// one thread) with onnxruntime beside it stays under 3 minutes on 2 cores.
     static func settings(_ scenario: Scenario, quick: Bool, latencyBound: Double = 1) -> TestSettings {
         TestSettings(scenario: scenario, minDuration: quick ? 3 : 10, minQueries: quick ? 10 : 50, latencyBound: latencyBound,
-                     warmupQueries: quick ? 2 : 5, serverSearchSeconds: quick ? 8 : 40)
+                     warmupQueries: quick ? 2 : 5, serverSearchSeconds: quick ? 8 : 40, maxDuration: quick ? 60 : 600)
     }
 
     /// The pinned Python environment's interpreter: `MLCORE_PEERS_PYTHON`, else `.venv-peers/bin/python` in `root`.
