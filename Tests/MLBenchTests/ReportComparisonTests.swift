@@ -157,6 +157,12 @@ import Testing
         #expect(ReportComparison(base: b, new: n).outcome == .regression, "p99 itself still gates")
         #expect(!ReportComparison.isTailPercentile("latency_p99") && ReportComparison.isTailPercentile("latency_p999")
                 && !ReportComparison.isTailPercentile("latency_p90"))
+        // Single-stream's headline is p90 (LoadGen): p95 and p99 there are tails; multi-stream and server gate p99.
+        #expect(ReportComparison.isTailPercentile("latency_p99", scenario: "single-stream")
+                && ReportComparison.isTailPercentile("latency_p95", scenario: "single-stream")
+                && !ReportComparison.isTailPercentile("latency_p90", scenario: "single-stream")
+                && !ReportComparison.isTailPercentile("latency_p99", scenario: "server")
+                && !ReportComparison.isTailPercentile("latency_p90_early_stopping", scenario: "single-stream"))
     }
 
     @Test func reportsRoundTripThroughCodable() throws {

@@ -103,8 +103,8 @@ public struct ReportComparison {
                     note = "ratio to a peer, not gated"
                 } else if informational.contains(r.name) {
                     note = "informational, not gated"
-                } else if !gateTails && Self.isTailPercentile(r.name) {
-                    note = "tail above p99, not gated (--gate-tails)"
+                } else if !gateTails && Self.isTailPercentile(r.name, scenario: r.scenario) {
+                    note = "tail above the headline percentile, not gated (--gate-tails)"
                 } else if let floor = Self.timeFloor(unit: r.unit), b.value < floor && r.value < floor {
                     note = String(format: "under the %.3g %@ floor, not gated", floor, r.unit)
                 } else if Self.isAccuracy(r.name) {
@@ -216,11 +216,18 @@ public struct ReportComparison {
         return reasons
     }
 
-    /// Percentiles above p99 (`latency_p999`): a handful of queries decide them.
-    static func isTailPercentile(_ name: String) -> Bool {
+    /// Percentiles above the scenario's headline percentile (LoadGen's: p90 for single-stream, p99 for multi-stream
+    /// and server; p99 elsewhere): a handful of queries decide them. Measured: 24 quick-suite runs of one build in
+    /// best-of-three groups (`scripts/gate-error-rates.sh`, docs/bench-gate-error-rates.md) gave 9 false alarms in
+    /// 56 A/A comparisons, every one a single-stream p99 of a 3-10 us model, with only p99.9 informational.
+    static func isTailPercentile(_ name: String, scenario: String? = nil) -> Bool {
         guard let range = name.range(of: "_p", options: .backwards) else { return false }
         let digits = name[range.upperBound...]
-        return digits.count >= 3 && digits.allSatisfy(\.isNumber) && digits.hasPrefix("99")
+        guard !digits.isEmpty, digits.allSatisfy(\.isNumber), let whole = Double(digits) else { return false }
+        // p999 is 99.9, p95 is 95, p50 is 50.
+        let percentile = digits.count >= 3 ? whole / pow(10, Double(digits.count - 2)) : whole
+        let headline: Double = scenario == Scenario.singleStream.rawValue ? 90 : 99
+        return percentile > headline
     }
 
     /// The floor of ``timeFloorMicroseconds`` in `unit`, or nil for units that are not times.
