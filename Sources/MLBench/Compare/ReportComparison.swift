@@ -242,8 +242,12 @@ public struct ReportComparison {
     }
 
     static func key(_ suite: String, _ r: Report.Result) -> String {
-        let params = r.params.keys.filter { !volatileParams.contains($0) }.sorted().map { "\($0)=\(r.params[$0]!)" }
-        return ([suite, r.system, r.dataset ?? "-", r.scenario ?? "-", r.name] + params).joined(separator: " ")
+        ([suite, r.system, r.dataset ?? "-", r.scenario ?? "-", r.name] + identityParams(r)).joined(separator: " ")
+    }
+
+    /// The parameters that identify a result's case (`name=value`, sorted; run-varying ones left out).
+    static func identityParams(_ r: Report.Result) -> [String] {
+        r.params.keys.filter { !volatileParams.contains($0) }.sorted().map { "\($0)=\(r.params[$0]!)" }
     }
 
     /// Latencies, times and losses are better when lower; throughput, scores and fractions when higher.

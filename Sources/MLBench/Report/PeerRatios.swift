@@ -14,8 +14,7 @@ public enum PeerRatios {
     public static func ratios(_ results: [Report.Result]) -> [Report.Result] {
         let figures = results.filter { $0.name != metricName }
         func key(_ r: Report.Result) -> String {
-            let params = r.params.keys.filter { !ReportComparison.volatileParams.contains($0) }.sorted().map { "\($0)=\(r.params[$0]!)" }
-            return ([r.name, r.dataset ?? "-", r.scenario ?? "-"] + params).joined(separator: " ")
+            ([r.name, r.dataset ?? "-", r.scenario ?? "-"] + ReportComparison.identityParams(r)).joined(separator: " ")
         }
         var peers: [String: [Report.Result]] = [:]
         for r in figures where !isMLCore(r.system) && r.system != NullSystem.systemName && r.value.isFinite {
